@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * edumm_env.h - the only door from the edumm core to its environment.
+ *
+ * The core files (pool.c, buddy.c, pcp.c, stats.c, check.c, show.c) include
+ * nothing but "edumm_core.h", which includes this header.  This is the
+ * kernel's implementation; tools/testing/shim/edumm_env.h implements the
+ * same names in userspace for the unit tests, the way mimalloc's prim.h
+ * separates its allocator from the operating system.  Keep the two in step:
+ * every name here must exist there with the same meaning.
+ *
+ * Contract:
+ *   struct edumm_lock   spinning lock, never held across a sleep; each
+ *                       edumm_lock_init() call site is its own lockdep class
+ *   struct edumm_mutex  sleeping lock, the outer lock of whole-pool walks
+ *   edumm_lock_nest()   take one of many locks of a class for a walk that
+ *                       holds them all, under the outer mutex (lockdep's
+ *                       spin_lock_nest_lock); released by
+ *                       edumm_unlock_nest().  Hidden from sparse's context
+ *                       tracking, which cannot follow locks taken in loops.
+ *   edumm_cpu_get/put() pin the caller to a CPU and return its id; no sleep
+ *                       in between
+ *   edumm_meta_alloc()  zeroed memory for metadata, may sleep, NULL on
+ *                       failure; edumm_meta_free() gives it back
+ *   edumm_report()      a rate-limited error report at KERN_ERR; never a
+ *                       WARN (user input can trigger reports)
+ */
+#ifndef _EDUMM_ENV_H
+#define _EDUMM_ENV_H
+
+#include <linux/types.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/mutex.h>
+#include <linux/bug.h>
+#include <linux/printk.h>
+#include <linux/smp.h>
+#include <linux/cpumask.h>
+#include <linux/string.h>
+#include <linux/minmax.h>
+#include <linux/log2.h>
+#include <linux/math.h>
+#include <linux/sort.h>
+#include <linux/errno.h>
+#include <linux/stdarg.h>
+#include <linux/cache.h>
+#include <linux/compiler.h>
+#include <linux/atomic.h>
+#include <linux/numa.h>
+#include <linux/topology.h>
+#include <linux/mm.h>
+#include <linux/bits.h>
+
+struct edumm_lock {
+	spinlock_t lock;	/* what it guards is documented at each use */
+};
+
+struct edumm_mutex {
+	struct mutex lock;	/* what it guards is documented at each use */
+};
+
+/* Macros, not inlines: spin_lock_init() makes one lockdep class per site. */
+#define edumm_lock_init(l)		spin_lock_init(&(l)->lock)
+#define edumm_lock(l)			spin_lock(&(l)->lock)
+#define edumm_unlock(l)			spin_unlock(&(l)->lock)
+#define edumm_lock_assert_held(l)	lockdep_assert_held(&(l)->lock)
+
+#define edumm_lock_nest(l, outer)				\
+	do {							\
+		spin_lock_nest_lock(&(l)->lock, &(outer)->lock);	\
+		__release(&(l)->lock);				\
+	} while (0)
+#define edumm_unlock_nest(l)					\
+	do {							\
+		__acquire(&(l)->lock);				\
+		spin_unlock(&(l)->lock);			\
+	} while (0)
+
+#define edumm_mutex_init(m)		mutex_init(&(m)->lock)
+#define edumm_mutex_destroy(m)		mutex_destroy(&(m)->lock)
+#define edumm_mutex_lock(m)		mutex_lock(&(m)->lock)
+#define edumm_mutex_unlock(m)		mutex_unlock(&(m)->lock)
+
+#define EDUMM_WARN_ON_ONCE(cond)	WARN_ON_ONCE(cond)
+#define edumm_report(fmt, ...)		pr_err_ratelimited(fmt, ##__VA_ARGS__)
+
+#define EDUMM_MAX_NUMNODES		MAX_NUMNODES
+
+/* The core's idea of a page frame number and page size is the kernel's. */
+#define EDUMM_PAGE_SHIFT		PAGE_SHIFT
+
+static inline unsigned int edumm_cpu_get(void)
+{
+	return get_cpu();
+}
+
+static inline void edumm_cpu_put(void)
+{
+	put_cpu();
+}
+
+static inline unsigned int edumm_nr_cpu_ids(void)
+{
+	return nr_cpu_ids;
+}
+
+static inline bool edumm_cpu_online(unsigned int cpu)
+{
+	return cpu_online(cpu);
+}
+
+static inline unsigned int edumm_nr_online_cpus(void)
+{
+	return num_online_cpus();
+}
+
+/* Node of the calling CPU: the first node tried by an allocation. */
+static inline int edumm_numa_node_id(void)
+{
+	return numa_node_id();
+}
+
+static inline void *edumm_meta_alloc(size_t size)
+{
+	return kvzalloc(size, GFP_KERNEL);
+}
+
+static inline void edumm_meta_free(void *p)
+{
+	kvfree(p);
+}
+
+/* Claim a descriptor state word: true if *p was @old and is now @new. */
+static inline bool edumm_try_cmpxchg32(u32 *p, u32 old, u32 new)
+{
+	return cmpxchg(p, old, new) == old;
+}
+
+static inline unsigned long edumm_int_sqrt(unsigned long x)
+{
+	return int_sqrt(x);
+}
+
+#endif /* _EDUMM_ENV_H */

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pcp.c - per-CPU page lists, after struct per_cpu_pages of Linux 6.1.
+ *
+ * Taking zone->lock for every page would make all CPUs queue on one lock.
+ * Instead each CPU keeps, for each zone, a small cache of free blocks of
+ * order 0..PAGE_ALLOC_COSTLY_ORDER (3), one LIFO list per (order,
+ * migratetype):
+ *
+ *   pcp->lists[order * 3 + mt]     e.g. order 0 Movable is lists[1],
+ *                                       order 2 Unmovable is lists[6]
+ *
+ * Allocation (rmqueue_pcplist()) pops the head of the list; an empty list
+ * is refilled with "batch" blocks in one go under zone->lock
+ * (rmqueue_bulk(), batch >> order but at least 2 for order > 0).  Freeing
+ * (free_unref_page()) pushes onto the head; once the list holds "high"
+ * pages, a batch of the coldest blocks (the tails of the lists, round
+ * robin) goes back to the buddy (free_pcppages_bulk()).  The spill batch
+ * doubles on each spill without an allocation in between (free_factor),
+ * and frees of order > 0 right after a spill flush the whole cache, so
+ * high-order blocks do not linger there.
+ *
+ * Pages on pcp lists are free but not in zone->free_pages and not in
+ * buddyinfo: "drain" (debugfs control) gives them back, which is what
+ * makes edumm's buddyinfo comparable before and after a test, as
+ * drain_all_pages() does for the kernel's.
+ *
+ * Sizes, from zone_batchsize() and zone_highsize() of 6.1:
+ *   batch = max(rounddown_pow_of_two(b + b / 2) - 1, 1),
+ *           b = max(min(managed >> 10, 256) / 4, 1)
+ *   high  = max(low watermark / online CPUs, 4 * batch)
+ * For a 64 MiB zone on 2 CPUs: b = min(16, 256) / 4 = 4, batch = 4 - 1 = 3,
+ * high = max(320 / 2, 12) = 160.
+ *
+ * Locking: pcp->lock guards a pcp's lists, count and free_factor.  The
+ * owning CPU takes it pinned to the CPU (edumm_cpu_get()); a drain may take
+ * any CPU's.  zone->lock nests inside it.
+ */
+#include "edumm_core.h"
+
+static unsigned int edumm_order_to_pindex(int mt, unsigned int order)
+{
+	return order * EDUMM_MT_PCPTYPES + mt;
+}
+
+static unsigned int edumm_pindex_to_order(unsigned int pindex)
+{
+	return pindex / EDUMM_MT_PCPTYPES;
+}
+
+static int edumm_zone_batchsize(struct edumm_zone *zone)
+{
+	unsigned long batch = min(zone->managed_pages >> 10, 256UL);
+
+	batch /= 4;
+	if (batch < 1)
+		batch = 1;
+	return rounddown_pow_of_two(batch + batch / 2) - 1;
+}
+
+static int edumm_zone_highsize(struct edumm_zone *zone, int batch)
+{
+	unsigned int cpus = max(edumm_nr_online_cpus(), 1U);
+	int high = zone->watermark[EDUMM_WMARK_LOW] / cpus;
+
+	return max(high, batch << 2);
+}
+
+/**
+ * edumm_pcp_init() - set up a zone's per-CPU lists
+ * @zone: a populated zone whose pcp array is allocated and whose
+ *	watermarks are set
+ *
+ * Context: pool init, single-threaded.
+ */
+void edumm_pcp_init(struct edumm_zone *zone)
+{
+	/* zone_set_pageset_high_and_batch(): a batch of 0 would never refill */
+	int batch = max(1, edumm_zone_batchsize(zone));
+	int high = edumm_zone_highsize(zone, batch);
+	unsigned int cpu, i;
+
+	for (cpu = 0; cpu < zone->pool->nr_cpus; cpu++) {
+		struct edumm_pcp *pcp = &zone->pcp[cpu];
+
+		edumm_lock_init(&pcp->lock);
+		for (i = 0; i < EDUMM_NR_PCP_LISTS; i++)
+			INIT_LIST_HEAD(&pcp->lists[i]);
+		pcp->count = 0;
+		pcp->batch = batch;
+		pcp->high = high;
+		pcp->free_factor = 0;
+	}
+}
+
+/*
+ * free_pcppages_bulk(): give @count pages back to the buddy, taking blocks
+ * from the tails of the lists round robin, starting with list @pindex.
+ */
+static void edumm_free_pcppages_bulk(struct edumm_zone *zone, int count,
+				     struct edumm_pcp *pcp, int pindex)
+{
+	int min_pindex = 0, max_pindex = EDUMM_NR_PCP_LISTS - 1;
+
+	count = min(pcp->count, count);
+	pindex = pindex - 1;
+	edumm_lock(&zone->lock);
+	while (count > 0) {
+		struct list_head *list;
+		unsigned int order;
+
+		do {
+			if (++pindex > max_pindex)
+				pindex = min_pindex;
+			list = &pcp->lists[pindex];
+			if (!list_empty(list))
+				break;
+			if (pindex == max_pindex)
+				max_pindex--;
+			if (pindex == min_pindex)
+				min_pindex++;
+		} while (1);
+
+		order = edumm_pindex_to_order(pindex);
+		do {
+			struct edumm_page *page = list_last_entry(list, struct edumm_page, lru);
+
+			list_del_init(&page->lru);
+			WRITE_ONCE(page->flags, 0);
+			count -= 1 << order;
+			pcp->count -= 1 << order;
+			edumm_free_one_page(zone, page, order, page->mt);
+		} while (count > 0 && !list_empty(list));
+	}
+	edumm_unlock(&zone->lock);
+}
+
+/* nr_pcp_free(): how many pages to spill when count reached high. */
+static int edumm_nr_pcp_free(struct edumm_pcp *pcp, int high, int batch, bool free_high)
+{
+	int min_nr_free, max_nr_free;
+
+	if (free_high)
+		return pcp->count;
+	if (high < batch)
+		return 1;
+	min_nr_free = batch;
+	max_nr_free = high - batch;
+	batch <<= pcp->free_factor;
+	if (batch < max_nr_free)
+		pcp->free_factor++;
+	return clamp(batch, min_nr_free, max_nr_free);
+}
+
+/**
+ * edumm_rmqueue_pcplist() - allocate a block from this CPU's list
+ * @zone: the zone
+ * @order: 0 .. EDUMM_COSTLY_ORDER
+ * @mt: migratetype (below EDUMM_MT_PCPTYPES)
+ *
+ * Context: may spin; pins the caller to its CPU meanwhile; takes pcp->lock
+ * and, to refill, zone->lock.
+ * Return: the block head, prepared by edumm_prep_new_page(), or NULL if
+ * the zone has no block to refill the list with.
+ */
+struct edumm_page *edumm_rmqueue_pcplist(struct edumm_zone *zone, unsigned int order, int mt)
+{
+	unsigned int cpu = edumm_cpu_get();
+	struct edumm_pcp *pcp = &zone->pcp[cpu];
+	struct list_head *list = &pcp->lists[edumm_order_to_pindex(mt, order)];
+	struct edumm_page *page = NULL;
+
+	edumm_lock(&pcp->lock);
+	pcp->free_factor >>= 1;
+	if (list_empty(list)) {
+		int batch = pcp->batch;
+		int got;
+
+		if (order)
+			batch = max(batch >> order, 2);
+		got = edumm_rmqueue_bulk(zone, order, batch, list, mt);
+		pcp->count += got << order;
+		edumm_count_cpu(zone->pool, cpu, EDUMM_PCP_REFILL, 1);
+		if (!got)
+			goto out_unlock;
+	}
+	page = list_first_entry(list, struct edumm_page, lru);
+	list_del_init(&page->lru);
+	pcp->count -= 1 << order;
+	edumm_prep_new_page(zone->pool, page, order, mt);
+	edumm_count_cpu(zone->pool, cpu, EDUMM_PCP_ALLOC, 1);
+out_unlock:
+	edumm_unlock(&pcp->lock);
+	edumm_cpu_put();
+	return page;
+}
+
+/**
+ * edumm_free_unref_page() - free a block onto this CPU's list
+ * @zone: the zone of @page
+ * @page: head of an allocated block (EDUMM_PG_HEAD)
+ * @order: 0 .. EDUMM_COSTLY_ORDER, the order it was allocated with
+ *
+ * Claims the block by turning EDUMM_PG_HEAD into EDUMM_PG_PCP atomically
+ * under pcp->lock, so two racing frees of one block cannot both succeed
+ * and the checker never sees a block in between.  The block goes on the list of its pageblock's migratetype, read without
+ * zone->lock as the kernel does; a stale type only means the block lands
+ * on a slightly wrong list, which the checker allows.
+ *
+ * Context: may spin; pins the caller to its CPU meanwhile; takes pcp->lock
+ * and, to spill, zone->lock.
+ * Return: 0, or -EINVAL if the block was no longer EDUMM_PG_HEAD.
+ */
+int edumm_free_unref_page(struct edumm_zone *zone, struct edumm_page *page, unsigned int order)
+{
+	int mt = edumm_get_pageblock_mt(zone->pool, page);
+	unsigned int pindex = edumm_order_to_pindex(mt, order);
+	unsigned int cpu = edumm_cpu_get();
+	struct edumm_pcp *pcp = &zone->pcp[cpu];
+	bool free_high;
+	int high;
+
+	edumm_lock(&pcp->lock);
+	if (!edumm_try_cmpxchg32(&page->flags, EDUMM_PG_HEAD, EDUMM_PG_PCP)) {
+		edumm_unlock(&pcp->lock);
+		edumm_cpu_put();
+		return -EINVAL;
+	}
+	page->mt = mt;
+	list_add(&page->lru, &pcp->lists[pindex]);
+	pcp->count += 1 << order;
+	edumm_count_cpu(zone->pool, cpu, EDUMM_PGFREE, 1);
+	edumm_count_cpu(zone->pool, cpu, EDUMM_PGFREE_PAGES, 1UL << order);
+	edumm_count_cpu(zone->pool, cpu, EDUMM_PCP_FREE, 1);
+
+	/* nr_pcp_high(): a high-order free right after a spill flushes all */
+	free_high = pcp->free_factor && order && order <= EDUMM_COSTLY_ORDER;
+	high = free_high ? 0 : pcp->high;
+	if (pcp->count >= high) {
+		edumm_free_pcppages_bulk(zone, edumm_nr_pcp_free(pcp, high, pcp->batch, free_high),
+					 pcp, pindex);
+		edumm_count_cpu(zone->pool, cpu, EDUMM_PCP_SPILL, 1);
+	}
+	edumm_unlock(&pcp->lock);
+	edumm_cpu_put();
+	return 0;
+}
+
+/**
+ * edumm_drain_zone_pages() - empty one CPU's lists of one zone
+ * @zone: the zone
+ * @cpu: any possible CPU, not necessarily the caller's
+ *
+ * Context: may spin; takes that CPU's pcp->lock and zone->lock.
+ */
+void edumm_drain_zone_pages(struct edumm_zone *zone, unsigned int cpu)
+{
+	struct edumm_pcp *pcp = &zone->pcp[cpu];
+
+	edumm_lock(&pcp->lock);
+	if (pcp->count) {
+		edumm_free_pcppages_bulk(zone, pcp->count, pcp, 0);
+		edumm_count(zone->pool, EDUMM_PCP_DRAIN, 1);
+	}
+	edumm_unlock(&pcp->lock);
+}
+
+/**
+ * edumm_drain_all_pages() - empty every per-CPU list of the pool
+ * @pool: the pool
+ *
+ * Unlike drain_all_pages(), which asks each CPU to drain its own lists,
+ * this drains them all from the calling CPU, which the per-pcp lock makes
+ * safe.  Pages freed concurrently may land on a list again right after.
+ *
+ * Context: may spin; takes each pcp->lock and zone->lock in turn.
+ */
+void edumm_drain_all_pages(struct edumm_pool *pool)
+{
+	unsigned int cpu, zi;
+
+	for (zi = 0; zi < pool->nr_zones; zi++) {
+		struct edumm_zone *zone = pool->zones[zi];
+
+		for (cpu = 0; cpu < pool->nr_cpus; cpu++)
+			edumm_drain_zone_pages(zone, cpu);
+	}
+}

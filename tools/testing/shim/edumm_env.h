@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * edumm_env.h, userspace edition: the same names as mod/env/edumm_env.h,
+ * implemented with libc and pthreads, so that the unmodified core files
+ * (mod/pool.c, buddy.c, pcp.c, stats.c, check.c, show.c) compile into the
+ * unit tests, the way tools/testing/memblock compiles mm/memblock.c.
+ *
+ * What the shim simulates:
+ *   CPUs   each thread says which CPU it "runs on" by setting
+ *          edumm_shim_cpu; edumm_nr_cpu_ids() is edumm_shim_nr_cpus.
+ *   nodes  edumm_numa_node_id() returns edumm_shim_node.
+ *   WARN   EDUMM_WARN_ON_ONCE() counts into edumm_shim_warns, which every
+ *          test expects to stay 0.
+ *   errors edumm_report() counts into edumm_shim_reports and prints only
+ *          when edumm_shim_verbose is set.
+ *   locks  pthread mutexes that remember their owner, so that
+ *          edumm_lock_assert_held() really asserts.
+ */
+#ifndef _EDUMM_ENV_H
+#define _EDUMM_ENV_H
+
+#include <assert.h>
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+
+#define U16_MAX			UINT16_MAX
+#define BIT(n)			(1UL << (n))
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#define __printf(a, b)		__attribute__((format(printf, a, b)))
+#define ____cacheline_aligned_in_smp __attribute__((aligned(64)))
+
+#define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v)	(*(volatile __typeof__(x) *)&(x) = (v))
+
+#define min(a, b)		({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); _a < _b ? _a : _b; })
+#define max(a, b)		({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); _a > _b ? _a : _b; })
+#define clamp(v, lo, hi)	min(max(v, lo), hi)
+
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+
+/*** A minimal <linux/list.h> ***/
+
+struct list_head {
+	struct list_head *next, *prev;
+};
+
+static inline void INIT_LIST_HEAD(struct list_head *list)
+{
+	list->next = list;
+	list->prev = list;
+}
+
+static inline void __list_add(struct list_head *entry, struct list_head *prev,
+			      struct list_head *next)
+{
+	/* the kernel's CONFIG_DEBUG_LIST checks, always on here */
+	assert(next->prev == prev && prev->next == next);
+	assert(entry != prev && entry != next);
+	next->prev = entry;
+	entry->next = next;
+	entry->prev = prev;
+	prev->next = entry;
+}
+
+static inline void list_add(struct list_head *entry, struct list_head *head)
+{
+	__list_add(entry, head, head->next);
+}
+
+static inline void list_add_tail(struct list_head *entry, struct list_head *head)
+{
+	__list_add(entry, head->prev, head);
+}
+
+static inline void __list_del_entry(struct list_head *entry)
+{
+	assert(entry->prev->next == entry && entry->next->prev == entry);
+	entry->next->prev = entry->prev;
+	entry->prev->next = entry->next;
+}
+
+static inline void list_del_init(struct list_head *entry)
+{
+	__list_del_entry(entry);
+	INIT_LIST_HEAD(entry);
+}
+
+static inline void list_move_tail(struct list_head *entry, struct list_head *head)
+{
+	__list_del_entry(entry);
+	list_add_tail(entry, head);
+}
+
+static inline bool list_empty(const struct list_head *head)
+{
+	return READ_ONCE(head->next) == head;
+}
+
+#define list_entry(ptr, type, member)	container_of(ptr, type, member)
+#define list_first_entry(ptr, type, member) list_entry((ptr)->next, type, member)
+#define list_last_entry(ptr, type, member) list_entry((ptr)->prev, type, member)
+#define list_first_entry_or_null(ptr, type, member) \
+	(list_empty(ptr) ? NULL : list_first_entry(ptr, type, member))
+#define list_for_each(pos, head) \
+	for (pos = (head)->next; pos != (head); pos = pos->next)
+
+/*** Locks ***/
+
+struct edumm_lock {
+	pthread_mutex_t m;	/* stands in for a spinlock */
+	pthread_t owner;	/* valid while held */
+	bool held;		/* for edumm_lock_assert_held() */
+};
+
+struct edumm_mutex {
+	struct edumm_lock lk;	/* a sleeping lock is a lock here */
+};
+
+static inline void edumm_shim_lock(struct edumm_lock *l)
+{
+	pthread_mutex_lock(&l->m);
+	l->owner = pthread_self();
+	l->held = true;
+}
+
+static inline void edumm_shim_unlock(struct edumm_lock *l)
+{
+	assert(l->held && pthread_equal(l->owner, pthread_self()));
+	l->held = false;
+	pthread_mutex_unlock(&l->m);
+}
+
+#define edumm_lock_init(l)	pthread_mutex_init(&(l)->m, NULL)
+#define edumm_lock(l)		edumm_shim_lock(l)
+#define edumm_unlock(l)		edumm_shim_unlock(l)
+#define edumm_lock_nest(l, outer) \
+	do { assert((outer)->lk.held); edumm_shim_lock(l); } while (0)
+#define edumm_unlock_nest(l)	edumm_shim_unlock(l)
+#define edumm_lock_assert_held(l) \
+	assert((l)->held && pthread_equal((l)->owner, pthread_self()))
+
+#define edumm_mutex_init(mx)	pthread_mutex_init(&(mx)->lk.m, NULL)
+#define edumm_mutex_destroy(mx)	pthread_mutex_destroy(&(mx)->lk.m)
+#define edumm_mutex_lock(mx)	edumm_shim_lock(&(mx)->lk)
+#define edumm_mutex_unlock(mx)	edumm_shim_unlock(&(mx)->lk)
+
+/*** Simulated machine ***/
+
+extern __thread unsigned int edumm_shim_cpu;
+extern __thread int edumm_shim_node;
+extern unsigned int edumm_shim_nr_cpus;
+extern unsigned long edumm_shim_warns;
+extern unsigned long edumm_shim_reports;
+extern bool edumm_shim_verbose;
+extern unsigned long edumm_shim_meta_live;
+
+#define EDUMM_MAX_NUMNODES	64
+#define EDUMM_PAGE_SHIFT	12
+
+#define EDUMM_WARN_ON_ONCE(cond) ({					\
+	bool __c = !!(cond);						\
+	if (__c) {							\
+		__atomic_add_fetch(&edumm_shim_warns, 1, __ATOMIC_RELAXED); \
+		fprintf(stderr, "WARNING: %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+	}								\
+	__c;								\
+})
+
+#define edumm_report(fmt, ...) do {					\
+	__atomic_add_fetch(&edumm_shim_reports, 1, __ATOMIC_RELAXED);	\
+	if (edumm_shim_verbose)						\
+		fprintf(stderr, "edumm: " fmt, ##__VA_ARGS__);		\
+} while (0)
+
+static inline unsigned int edumm_cpu_get(void)
+{
+	assert(edumm_shim_cpu < edumm_shim_nr_cpus);
+	return edumm_shim_cpu;
+}
+
+static inline void edumm_cpu_put(void)
+{
+}
+
+static inline unsigned int edumm_nr_cpu_ids(void)
+{
+	return edumm_shim_nr_cpus;
+}
+
+static inline bool edumm_cpu_online(unsigned int cpu)
+{
+	return cpu < edumm_shim_nr_cpus;
+}
+
+static inline unsigned int edumm_nr_online_cpus(void)
+{
+	return edumm_shim_nr_cpus;
+}
+
+static inline int edumm_numa_node_id(void)
+{
+	return edumm_shim_node;
+}
+
+static inline void *edumm_meta_alloc(size_t size)
+{
+	void *p = calloc(1, size ? size : 1);
+
+	if (p)
+		__atomic_add_fetch(&edumm_shim_meta_live, 1, __ATOMIC_RELAXED);
+	return p;
+}
+
+static inline void edumm_meta_free(void *p)
+{
+	if (p)
+		__atomic_sub_fetch(&edumm_shim_meta_live, 1, __ATOMIC_RELAXED);
+	free(p);
+}
+
+static inline bool edumm_try_cmpxchg32(u32 *p, u32 old, u32 new)
+{
+	return __atomic_compare_exchange_n(p, &old, new, false, __ATOMIC_SEQ_CST,
+					   __ATOMIC_SEQ_CST);
+}
+
+static inline unsigned long edumm_int_sqrt(unsigned long x)
+{
+	unsigned long r = 0, bit = 1UL << (sizeof(long) * 8 - 2);
+
+	while (bit > x)
+		bit >>= 2;
+	while (bit) {
+		if (x >= r + bit) {
+			x -= r + bit;
+			r = (r >> 1) + bit;
+		} else {
+			r >>= 1;
+		}
+		bit >>= 2;
+	}
+	return r;
+}
+
+static inline unsigned long rounddown_pow_of_two(unsigned long n)
+{
+	return 1UL << (63 - __builtin_clzl(n));
+}
+
+static inline void sort(void *base, size_t num, size_t size,
+			int (*cmp)(const void *, const void *), void *swap)
+{
+	(void)swap;
+	qsort(base, num, size, cmp);
+}
+
+#endif /* _EDUMM_ENV_H */
