@@ -213,6 +213,8 @@ static struct edumm_page *edumm_rmqueue_smallest(struct edumm_zone *zone, unsign
 			continue;
 		edumm_del_from_free_list(page, zone, o);
 		edumm_expand(zone, page, order, o, mt);
+		/* set_pcppage_migratetype(): the head now heads a block of @order */
+		page->order = order;
 		page->mt = mt;
 		return page;
 	}

@@ -108,22 +108,26 @@ static unsigned long edumm_check_list(struct edumm_checker *ck, struct edumm_zon
 		unsigned long pfn;
 
 		if (++n > pool->nr_pages) {
-			edumm_violation(ck, "%s list of zone %s order %u %s: longer than the pool (cycle?)\n",
+			edumm_violation(ck,
+					"%s list of zone %s order %u %s: longer than the pool (cycle?)\n",
 					what, zone->name, order, edumm_mt_names[mt]);
 			break;
 		}
 		if (page < pool->pages || page >= pool->pages + pool->nr_pages) {
-			edumm_violation(ck, "%s list of zone %s order %u %s: entry outside pages[]\n",
+			edumm_violation(ck,
+					"%s list of zone %s order %u %s: entry outside pages[]\n",
 					what, zone->name, order, edumm_mt_names[mt]);
 			break;
 		}
 		pfn = edumm_page_to_pfn(pool, page);
 		if (page->flags != flag || page->order != order || page->mt != mt)
-			edumm_violation(ck, "pfn %#lx on %s list order %u %s has flags %#x order %u mt %u\n",
+			edumm_violation(ck,
+					"pfn %#lx on %s list order %u %s has flags %#x order %u mt %u\n",
 					pfn, what, order, edumm_mt_names[mt], page->flags,
 					page->order, page->mt);
 		if (edumm_page_zone(pool, page) != zone)
-			edumm_violation(ck, "pfn %#lx on a %s list of zone %s belongs to another zone\n",
+			edumm_violation(ck,
+					"pfn %#lx on a %s list of zone %s belongs to another zone\n",
 					pfn, what, zone->name);
 	}
 	return n;
@@ -142,7 +146,8 @@ static void edumm_check_free_lists(struct edumm_checker *ck, struct edumm_zone *
 			blocks += edumm_check_list(ck, zone, &zone->free_area[o].free_list[mt],
 						   EDUMM_PG_BUDDY, o, mt, "free");
 		if (blocks != zone->free_area[o].nr_free)
-			edumm_violation(ck, "zone %s order %u: nr_free %lu but %lu blocks on the lists\n",
+			edumm_violation(ck,
+					"zone %s order %u: nr_free %lu but %lu blocks on the lists\n",
 					zone->name, o, zone->free_area[o].nr_free, blocks);
 		ck->list_buddy_blocks += blocks;
 		pages += blocks << o;
@@ -170,7 +175,8 @@ static void edumm_check_pcp_lists(struct edumm_checker *ck, struct edumm_zone *z
 			pages += n << order;
 		}
 		if (pages != (unsigned long)pcp->count)
-			edumm_violation(ck, "zone %s cpu %u: pcp count %d but %lu pages on its lists\n",
+			edumm_violation(ck,
+					"zone %s cpu %u: pcp count %d but %lu pages on its lists\n",
 					zone->name, cpu, pcp->count, pages);
 		ck->list_pcp_pages += pages;
 	}
@@ -222,7 +228,8 @@ static unsigned long edumm_check_block(struct edumm_checker *ck, unsigned long i
 		struct edumm_page *p = head + i;
 
 		if (p->flags) {
-			edumm_violation(ck, "pfn %#lx: order-%u block overlaps the block at pfn %#lx\n",
+			edumm_violation(ck,
+					"pfn %#lx: order-%u block overlaps the block at pfn %#lx\n",
 					pfn, head->order, edumm_page_to_pfn(pool, p));
 			return i;
 		}
@@ -237,7 +244,8 @@ static unsigned long edumm_check_block(struct edumm_checker *ck, unsigned long i
 		ck->buddy_blocks++;
 		ck->buddy_pages += size;
 		if (edumm_free_buddy_unmerged(pool, head, pfn, head->order))
-			edumm_violation(ck, "pfn %#lx and its buddy %#lx are both free at order %u\n",
+			edumm_violation(ck,
+					"pfn %#lx and its buddy %#lx are both free at order %u\n",
 					pfn, pfn ^ size, head->order);
 	} else if (f == EDUMM_PG_PCP) {
 		ck->pcp_blocks++;
@@ -318,7 +326,8 @@ unsigned long edumm_pool_check(struct edumm_pool *pool, struct edumm_out *out)
 				ck.buddy_pages, ck.pcp_pages, ck.list_buddy_pages,
 				ck.list_pcp_pages);
 	if (ck.buddy_pages + ck.pcp_pages + ck.alloc_pages != pool->nr_pages)
-		edumm_violation(&ck, "pages: %lu free + %lu pcp + %lu allocated != %lu in the pool\n",
+		edumm_violation(&ck,
+				"pages: %lu free + %lu pcp + %lu allocated != %lu in the pool\n",
 				ck.buddy_pages, ck.pcp_pages, ck.alloc_pages, pool->nr_pages);
 	edumm_pool_snapshot(pool, &snap);
 	if (ck.alloc_pages != snap.counted_pages)

@@ -203,9 +203,10 @@ out_unlock:
  *
  * Claims the block by turning EDUMM_PG_HEAD into EDUMM_PG_PCP atomically
  * under pcp->lock, so two racing frees of one block cannot both succeed
- * and the checker never sees a block in between.  The block goes on the list of its pageblock's migratetype, read without
- * zone->lock as the kernel does; a stale type only means the block lands
- * on a slightly wrong list, which the checker allows.
+ * and the checker never sees a block in between.  The block goes on the
+ * list of its pageblock's migratetype, read without zone->lock as the
+ * kernel does; a stale type only means the block lands on the list of a
+ * type its pageblock just stopped being, which is harmless.
  *
  * Context: may spin; pins the caller to its CPU meanwhile; takes pcp->lock
  * and, to spill, zone->lock.

@@ -158,22 +158,16 @@ static void edumm_show_zone(struct edumm_zone *zone, struct edumm_out *out)
 	unsigned int cpu, z;
 
 	edumm_printf(out, "Node %d, zone %8s", zone->nid, zone->name);
-	edumm_printf(out,
-		     "\n  pages free     %lu"
-		     "\n        boost    %lu"
-		     "\n        min      %lu"
-		     "\n        low      %lu"
-		     "\n        high     %lu"
-		     "\n        spanned  %lu"
-		     "\n        present  %lu"
-		     "\n        managed  %lu"
-		     "\n        cma      %lu",
-		     READ_ONCE(zone->free_pages), 0UL,
-		     zone->watermark[EDUMM_WMARK_MIN],
-		     zone->watermark[EDUMM_WMARK_LOW],
-		     zone->watermark[EDUMM_WMARK_HIGH],
-		     zone->spanned_pages, zone->managed_pages,
-		     zone->managed_pages, 0UL);
+	edumm_printf(out, "\n  pages free     %lu", READ_ONCE(zone->free_pages));
+	edumm_printf(out, "\n        boost    %lu", 0UL);
+	edumm_printf(out, "\n        min      %lu", zone->watermark[EDUMM_WMARK_MIN]);
+	edumm_printf(out, "\n        low      %lu", zone->watermark[EDUMM_WMARK_LOW]);
+	edumm_printf(out, "\n        high     %lu", zone->watermark[EDUMM_WMARK_HIGH]);
+	edumm_printf(out, "\n        spanned  %lu", zone->spanned_pages);
+	/* every pool page is present and managed: edumm reserves none */
+	edumm_printf(out, "\n        present  %lu", zone->managed_pages);
+	edumm_printf(out, "\n        managed  %lu", zone->managed_pages);
+	edumm_printf(out, "\n        cma      %lu", 0UL);
 	/* edumm has no lowmem_reserve: every protection is 0 */
 	edumm_printf(out, "\n        protection: (%ld", 0L);
 	for (z = 1; z < EDUMM_NR_ZONES; z++)
@@ -187,17 +181,13 @@ static void edumm_show_zone(struct edumm_zone *zone, struct edumm_out *out)
 
 		if (!edumm_cpu_online(cpu))
 			continue;
-		edumm_printf(out,
-			     "\n    cpu: %i"
-			     "\n              count: %i"
-			     "\n              high:  %i"
-			     "\n              batch: %i",
-			     cpu, READ_ONCE(pcp->count), pcp->high, pcp->batch);
+		edumm_printf(out, "\n    cpu: %i", cpu);
+		edumm_printf(out, "\n              count: %i", READ_ONCE(pcp->count));
+		edumm_printf(out, "\n              high:  %i", pcp->high);
+		edumm_printf(out, "\n              batch: %i", pcp->batch);
 	}
-	edumm_printf(out,
-		     "\n  node_unreclaimable:  %u"
-		     "\n  start_pfn:           %lu",
-		     0U, zone->start_pfn);
+	edumm_printf(out, "\n  node_unreclaimable:  %u", 0U);
+	edumm_printf(out, "\n  start_pfn:           %lu", zone->start_pfn);
 	edumm_printf(out, "\n");
 }
 

@@ -67,13 +67,17 @@ struct edumm_mutex {
 
 #define edumm_lock_nest(l, outer)				\
 	do {							\
-		spin_lock_nest_lock(&(l)->lock, &(outer)->lock);	\
-		__release(&(l)->lock);				\
+		spinlock_t *__l = &(l)->lock;			\
+								\
+		spin_lock_nest_lock(__l, &(outer)->lock);	\
+		__release(__l);					\
 	} while (0)
 #define edumm_unlock_nest(l)					\
 	do {							\
-		__acquire(&(l)->lock);				\
-		spin_unlock(&(l)->lock);			\
+		spinlock_t *__l = &(l)->lock;			\
+								\
+		__acquire(__l);					\
+		spin_unlock(__l);				\
 	} while (0)
 
 #define edumm_mutex_init(m)		mutex_init(&(m)->lock)

@@ -15,12 +15,15 @@
  *  - enums reserve 0 to catch uninitialized fields.
  *
  * Errors (see Documentation/uapi.rst):
- *   -ENOTTY  unknown ioctl command
- *   -EINVAL  bad size, order, migratetype, flags or a nonzero reserved field
+ *   -ENOTTY  unknown ioctl command (a wrong size or direction encoded in
+ *            the command number makes it unknown)
+ *   -EINVAL  bad order, migratetype, flags, a nonzero reserved field, or a
+ *            bad mmap() length, offset or mode
  *   -ENOENT  unknown or already-freed handle
  *   -EFAULT  bad user pointer
  *   -ENOMEM  the edumm pool cannot satisfy the request
- *   -EBUSY   the block is still mapped into some process
+ *   -EBUSY   the block is still mapped into some process, or one of its
+ *            pages is still referenced (vmsplice(), io_uring, O_DIRECT)
  */
 #ifndef _UAPI_LINUX_EDUMM_H
 #define _UAPI_LINUX_EDUMM_H
@@ -117,6 +120,10 @@ struct edumm_page_alloc {
  * @handle: (in) a handle returned by EDUMM_IOC_PAGE_ALLOC on this file
  *
  * Freeing a block that is still mapped fails with -EBUSY: munmap() first.
+ * So does freeing a block one of whose pages is still referenced from
+ * outside (a pipe after vmsplice(), an io_uring fixed buffer, O_DIRECT I/O
+ * in flight): otherwise the next owner of the pages could be read or
+ * overwritten through that reference.
  */
 struct edumm_handle {
 	__u64 handle;
@@ -135,7 +142,10 @@ struct edumm_handle {
  * @metadata_bytes: (out) bytes of edumm bookkeeping for the pool
  * @reserved: (out) zero
  *
- * free_pages + pcp_pages + allocated_pages == pool_pages always holds.
+ * free_pages + pcp_pages + allocated_pages == pool_pages holds in every
+ * reply: allocated_pages is derived from the other two, read without the
+ * zone locks.  debugfs "check" verifies the same counts exactly, under
+ * every lock, against the page descriptors and the event counters.
  */
 struct edumm_info {
 	__u32 page_size;

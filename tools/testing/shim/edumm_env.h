@@ -13,6 +13,10 @@
  *          test expects to stay 0.
  *   errors edumm_report() counts into edumm_shim_reports and prints only
  *          when edumm_shim_verbose is set.
+ *   memory edumm_meta_alloc() counts live allocations in
+ *          edumm_shim_meta_live and adds every size to edumm_shim_meta_bytes
+ *          (never decremented), so tests can check leaks and the pool's own
+ *          accounting of its metadata.
  *   locks  pthread mutexes that remember their owner, so that
  *          edumm_lock_assert_held() really asserts.
  */
@@ -167,6 +171,7 @@ extern unsigned long edumm_shim_warns;
 extern unsigned long edumm_shim_reports;
 extern bool edumm_shim_verbose;
 extern unsigned long edumm_shim_meta_live;
+extern unsigned long edumm_shim_meta_bytes;
 
 #define EDUMM_MAX_NUMNODES	64
 #define EDUMM_PAGE_SHIFT	12
@@ -220,8 +225,10 @@ static inline void *edumm_meta_alloc(size_t size)
 {
 	void *p = calloc(1, size ? size : 1);
 
-	if (p)
+	if (p) {
 		__atomic_add_fetch(&edumm_shim_meta_live, 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&edumm_shim_meta_bytes, size, __ATOMIC_RELAXED);
+	}
 	return p;
 }
 

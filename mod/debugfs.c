@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/debug/edumm/: the pool seen through /proc-style files.
+ *
+ *   buddyinfo     0444  the format of /proc/buddyinfo
+ *   pagetypeinfo  0444  the format of /proc/pagetypeinfo
+ *   zoneinfo      0444  the edumm lines of /proc/zoneinfo
+ *   pool          0444  "key: value" counters
+ *   check         0444  runs the invariant checker: "ok", or one line per
+ *                       violation
+ *   control       0200  write "drain" (empty every per-CPU list into the
+ *                       buddy) or "check" (run the checker, the number of
+ *                       violations to the kernel log); anything else is
+ *                       -EINVAL
+ *
+ * The text itself comes from the core (show.c, check.c) through a struct
+ * edumm_out; this file only binds it to a seq_file.
+ * As everywhere in the kernel, debugfs return values are not checked: edumm
+ * works without its debugfs files.
+ */
+
+#include <linux/container_of.h>
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/module.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "edumm_glue.h"
+
+/* Created by edumm_debugfs_init(), removed by edumm_debugfs_exit(). */
+static struct dentry *edumm_debugfs_dir;
+
+/* A struct edumm_out that appends to a seq_file. */
+struct edumm_seq_out {
+	struct edumm_out out;
+	struct seq_file *m;
+};
+
+/*
+ * Through %pV rather than seq_vprintf(): handing @fmt straight on would make
+ * W=1 (-Wmissing-format-attribute) ask for __printf(2, 0) on this function
+ * and then on struct edumm_out.vprintf itself.
+ */
+static void edumm_seq_vprintf(struct edumm_out *out, const char *fmt,
+			      va_list args)
+{
+	struct seq_file *m = container_of(out, struct edumm_seq_out, out)->m;
+	struct va_format vaf;
+	va_list copy;
+
+	va_copy(copy, args);
+	vaf.fmt = fmt;
+	vaf.va = &copy;
+	seq_printf(m, "%pV", &vaf);
+	va_end(copy);
+}
+
+#define EDUMM_SEQ_OUT(name, seq)					\
+	struct edumm_seq_out name = {					\
+		.out.vprintf = edumm_seq_vprintf,			\
+		.m = (seq),						\
+	}
+
+static int edumm_dbg_buddyinfo_show(struct seq_file *m, void *unused)
+{
+	EDUMM_SEQ_OUT(so, m);
+
+	edumm_show_buddyinfo(&edumm_pool, &so.out);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(edumm_dbg_buddyinfo);
+
+static int edumm_dbg_pagetypeinfo_show(struct seq_file *m, void *unused)
+{
+	EDUMM_SEQ_OUT(so, m);
+
+	edumm_show_pagetypeinfo(&edumm_pool, &so.out);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(edumm_dbg_pagetypeinfo);
+
+static int edumm_dbg_zoneinfo_show(struct seq_file *m, void *unused)
+{
+	EDUMM_SEQ_OUT(so, m);
+
+	edumm_show_zoneinfo(&edumm_pool, &so.out);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(edumm_dbg_zoneinfo);
+
+static int edumm_dbg_pool_show(struct seq_file *m, void *unused)
+{
+	EDUMM_SEQ_OUT(so, m);
+
+	edumm_show_pool(&edumm_pool, &so.out);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(edumm_dbg_pool);
+
+/*
+ * If the report outgrows the seq_file buffer, seq_read() calls this again
+ * with a larger one: the checker simply runs again.
+ */
+static int edumm_dbg_check_show(struct seq_file *m, void *unused)
+{
+	EDUMM_SEQ_OUT(so, m);
+
+	if (!edumm_pool_check(&edumm_pool, &so.out))
+		seq_puts(m, "ok\n");
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(edumm_dbg_check);
+
+/* Longest command plus a newline, with room to spare. */
+#define EDUMM_CONTROL_MAX	32
+
+static ssize_t edumm_dbg_control_write(struct file *file,
+				       const char __user *ubuf, size_t count,
+				       loff_t *ppos)
+{
+	char cmd[EDUMM_CONTROL_MAX];
+	unsigned long bad;
+
+	if (!count || count >= sizeof(cmd))
+		return -EINVAL;
+	if (copy_from_user(cmd, ubuf, count))
+		return -EFAULT;
+	cmd[count] = '\0';
+
+	/* sysfs_streq() accepts one trailing newline, as echo writes it. */
+	if (sysfs_streq(cmd, "drain")) {
+		edumm_drain_all_pages(&edumm_pool);
+	} else if (sysfs_streq(cmd, "check")) {
+		/*
+		 * Only the count goes to the log: printing while the checker
+		 * holds every pool lock would stall the allocating CPUs for
+		 * as long as the console takes.  "check" lists them.
+		 */
+		bad = edumm_pool_check(&edumm_pool, NULL);
+		if (bad)
+			pr_warn("check: %lu violations, read debugfs edumm/check for the list\n",
+				bad);
+		else
+			pr_info("check: ok\n");
+	} else {
+		return -EINVAL;
+	}
+	return count;
+}
+
+static const struct file_operations edumm_dbg_control_fops = {
+	.owner	= THIS_MODULE,
+	.write	= edumm_dbg_control_write,
+	.llseek	= noop_llseek,
+};
+
+/**
+ * edumm_debugfs_init() - create /sys/kernel/debug/edumm/
+ *
+ * Context: Process context, may sleep; module init, after the pool is up.
+ */
+void edumm_debugfs_init(void)
+{
+	struct dentry *dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+
+	debugfs_create_file("buddyinfo", 0444, dir, NULL,
+			    &edumm_dbg_buddyinfo_fops);
+	debugfs_create_file("pagetypeinfo", 0444, dir, NULL,
+			    &edumm_dbg_pagetypeinfo_fops);
+	debugfs_create_file("zoneinfo", 0444, dir, NULL,
+			    &edumm_dbg_zoneinfo_fops);
+	debugfs_create_file("pool", 0444, dir, NULL, &edumm_dbg_pool_fops);
+	debugfs_create_file("check", 0444, dir, NULL, &edumm_dbg_check_fops);
+	debugfs_create_file("control", 0200, dir, NULL, &edumm_dbg_control_fops);
+	edumm_debugfs_dir = dir;
+}
+
+/**
+ * edumm_debugfs_exit() - remove /sys/kernel/debug/edumm/
+ *
+ * Waits for readers and writers still inside the files, so the pool may be
+ * torn down as soon as this returns.
+ *
+ * Context: Process context, may sleep; module exit, before the pool goes.
+ */
+void edumm_debugfs_exit(void)
+{
+	debugfs_remove(edumm_debugfs_dir);
+	edumm_debugfs_dir = NULL;
+}

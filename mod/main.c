@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * edumm - an educational memory manager that runs beside the real one.
+ *
+ * Module entry points: the parameters, and the order in which the pieces
+ * come up and go down.
+ *
+ *   init: check parameters -> reserve the pool -> debugfs -> /dev/edumm
+ *   exit: the exact reverse; by the time edumm_exit() runs no file of
+ *         /dev/edumm is open (each open file holds a module reference), so
+ *         no client, block or user mapping exists any more.
+ */
+
+#include <linux/init.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mm.h>
+#include <linux/limits.h>
+#include <linux/stringify.h>
+#include <linux/edumm.h>
+
+#include "edumm_glue.h"
+
+/* The pool: initialised by edumm_reserve_pool(), torn down at exit. */
+struct edumm_pool edumm_pool;
+
+static unsigned int pool_mb = 64;
+module_param(pool_mb, uint, 0444);
+MODULE_PARM_DESC(pool_mb,
+		 "Pool size in MiB: even, from 4 up to half of RAM (default 64)");
+
+/* MiB in a chunk of the smallest and of the largest order. */
+#define EDUMM_MIN_CHUNK_MB	((PAGE_SIZE << EDUMM_MIN_CHUNK_ORDER) >> 20)
+#define EDUMM_MAX_CHUNK_MB	((PAGE_SIZE << EDUMM_MAX_CHUNK_ORDER) >> 20)
+
+/* edumm_pool_init() takes up to U16_MAX chunks (struct edumm_page.chunk). */
+#define EDUMM_MAX_CHUNKS	((unsigned long)U16_MAX)
+
+static int __init edumm_check_params(void)
+{
+	unsigned long ram_mb = totalram_pages() >> (20 - PAGE_SHIFT);
+	unsigned long max_mb = min(ram_mb / 2,
+				   EDUMM_MAX_CHUNKS * EDUMM_MIN_CHUNK_MB);
+
+	if (pool_mb < EDUMM_MAX_CHUNK_MB || pool_mb > max_mb) {
+		pr_err("pool_mb=%u is out of range: must be %lu..%lu (this machine has %lu MiB of RAM)\n",
+		       pool_mb, EDUMM_MAX_CHUNK_MB, max_mb, ram_mb);
+		return -EINVAL;
+	}
+	if (pool_mb % EDUMM_MIN_CHUNK_MB) {
+		pr_err("pool_mb=%u is not a multiple of %lu MiB (an order-%u chunk)\n",
+		       pool_mb, EDUMM_MIN_CHUNK_MB, EDUMM_MIN_CHUNK_ORDER);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int __init edumm_init(void)
+{
+	int ret;
+
+	ret = edumm_check_params();
+	if (ret)
+		return ret;
+
+	ret = edumm_reserve_pool(pool_mb);
+	if (ret)
+		return ret;
+
+	edumm_debugfs_init();
+
+	ret = edumm_chardev_init();
+	if (ret)
+		goto err_remove_debugfs;
+
+	pr_info("version %d.%d.%d ready: %u MiB pool, /dev/edumm\n",
+		EDUMM_VERSION_MAJOR, EDUMM_VERSION_MINOR, EDUMM_VERSION_PATCH,
+		pool_mb);
+	return 0;
+
+err_remove_debugfs:
+	edumm_debugfs_exit();
+	edumm_release_pool();
+	return ret;
+}
+
+static void __exit edumm_exit(void)
+{
+	edumm_chardev_exit();
+	edumm_debugfs_exit();
+	edumm_client_exit();
+	edumm_release_pool();
+	pr_info("unloaded\n");
+}
+
+module_init(edumm_init);
+module_exit(edumm_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("edumm developers");
+MODULE_DESCRIPTION("Educational memory manager: a buddy allocator beside the real one");
+MODULE_VERSION(__stringify(EDUMM_VERSION_MAJOR) "."
+	       __stringify(EDUMM_VERSION_MINOR) "."
+	       __stringify(EDUMM_VERSION_PATCH));

@@ -1,0 +1,90 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run every edumm selftest and summarise the TAP results.
+#
+#   1. edumm_test       kselftest_harness tests of /dev/edumm and debugfs
+#   2. edumm_module.sh  load/unload, bad parameters, MemFree after rmmod
+#
+# Meant for the test VM ("make vm-test" runs this script there), where
+# edumm.ko is loaded before this script starts.  There nothing may skip:
+# a missing /dev/edumm is a failure, and every "# SKIP" result counts as
+# failed (set EDUMM_ALLOW_SKIP=1 to count skips as passed elsewhere).
+#
+# The last line is always
+#   selftests: N passed, M failed
+# counting the "ok" / "not ok" lines of both programs; a program that dies
+# before printing all of its plan ("1..N") has the missing results counted
+# as failed.  Exit status: 0 if M is 0, else 1.
+#
+# Busybox sh compatible.
+
+dir=$(cd "$(dirname "$0")" && pwd)
+passed=0
+failed=0
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/edumm-selftests.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+summary() {
+	echo "selftests: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit $?
+}
+
+# count FILE - add FILE's TAP results to the totals.
+count() {
+	plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\).*/\1/p' "$1" | head -n 1)
+	ok=$(grep -c '^ok ' "$1")
+	notok=$(grep -c '^not ok ' "$1")
+	skip=$(grep -c '^ok [0-9]* *# *SKIP' "$1")
+	if [ "$skip" -gt 0 ] && [ "${EDUMM_ALLOW_SKIP:-0}" != 1 ]; then
+		echo "run_all: $skip skipped result(s) counted as failed:" \
+		     "nothing may skip here (EDUMM_ALLOW_SKIP=1 allows it)"
+		ok=$((ok - skip))
+		notok=$((notok + skip))
+	fi
+	if [ -z "$plan" ]; then
+		echo "run_all: no TAP plan in the output: counted as 1 failure"
+		notok=$((notok + 1))
+	elif [ $((ok + notok)) -lt "$plan" ]; then
+		echo "run_all: only $((ok + notok)) of $plan results:" \
+		     "$((plan - ok - notok)) missing, counted as failed"
+		notok=$((plan - ok))
+	fi
+	passed=$((passed + ok))
+	failed=$((failed + notok))
+}
+
+# run NAME CMD... - run a test program, show its output, count its TAP.
+run() {
+	name=$1
+	shift
+	echo "# ===== $name ====="
+	{ "$@" 2>&1; echo $? >"$tmp/$name.rc"; } | tee "$tmp/$name.out"
+	rc=$(cat "$tmp/$name.rc")
+	count "$tmp/$name.out"
+	if [ "$rc" -eq 4 ] && [ "${EDUMM_ALLOW_SKIP:-0}" = 1 ]; then
+		echo "run_all: $name skipped (exit status 4)"
+	elif [ "$rc" -ne 0 ]; then
+		echo "run_all: $name exited with status $rc"
+		# A failing exit status with all results "ok" is still a failure.
+		if ! grep -q '^not ok ' "$tmp/$name.out"; then
+			failed=$((failed + 1))
+		fi
+	fi
+}
+
+if [ ! -c /dev/edumm ]; then
+	echo "run_all: /dev/edumm does not exist: edumm.ko is not loaded"
+	failed=1
+	summary
+fi
+
+# In the VM the module is loaded: a missing device is a failure, not a skip.
+EDUMM_REQUIRE_DEVICE=1
+export EDUMM_REQUIRE_DEVICE
+
+run edumm_test "$dir/edumm_test"
+run edumm_module "$dir/edumm_module.sh"
+summary

@@ -1,0 +1,699 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * edummctl - drive /dev/edumm and its debugfs files from the command line.
+ *
+ * All commands given on one command line run in order in one process that
+ * holds one open file descriptor, i.e. one edumm client: blocks allocated by
+ * an earlier command can be mapped, filled, verified and freed by later
+ * ones, and everything still allocated is freed by the module when the
+ * process exits and the descriptor is closed.
+ *
+ *   edummctl alloc 3 movable buddyinfo free last drain buddyinfo
+ *
+ * See "edummctl --help" for the command list and Documentation/uapi.rst for
+ * the ioctls underneath.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/edumm.h>
+
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+
+#define DEFAULT_DEV		"/dev/edumm"
+#define DEFAULT_DEBUGFS		"/sys/kernel/debug/edumm"
+
+/* One block this process allocated and has not freed yet. */
+struct ctl_block {
+	__u64 handle;
+	__u64 pfn;
+	__u64 mmap_offset;
+	unsigned int order;
+	void *map;		/* MAP_SHARED mapping, or NULL */
+};
+
+/* State shared by all commands of one invocation. */
+struct ctl {
+	int fd;
+	bool quiet;
+	const char *dev;
+	const char *debugfs;
+	long page_size;
+	struct ctl_block *blocks;
+	size_t nr_blocks;
+	size_t cap_blocks;
+	__u64 last_handle;	/* 0: nothing allocated yet */
+	int argc;		/* words after the running command's name */
+	char **argv;
+};
+
+struct ctl_cmd {
+	const char *name;
+	int min_args;		/* arguments that must follow the name */
+	int (*run)(struct ctl *ctl);	/* words consumed, or -1 */
+	const char *args;
+	const char *help;
+};
+
+static const char *progname = "edummctl";
+
+static int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -1;
+}
+
+static int fail_errno(int err, const char *what)
+{
+	return fail("%s: %s", what, strerror(err));
+}
+
+/* ioctl() on the edumm fd, retried on EINTR; returns 0 or -errno. */
+static int edumm_ioctl(struct ctl *ctl, unsigned long cmd, void *arg)
+{
+	int ret;
+
+	do {
+		ret = ioctl(ctl->fd, cmd, arg);
+	} while (ret < 0 && errno == EINTR);
+	return ret < 0 ? -errno : ret;
+}
+
+static int parse_u64(const char *s, __u64 *val)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!*s || *s == '-')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end)
+		return -1;
+	*val = v;
+	return 0;
+}
+
+static struct ctl_block *find_block(struct ctl *ctl, const char *spec)
+{
+	__u64 handle;
+	size_t i;
+
+	if (!strcmp(spec, "last")) {
+		if (!ctl->last_handle) {
+			fail("'last': nothing allocated yet");
+			return NULL;
+		}
+		handle = ctl->last_handle;
+	} else if (parse_u64(spec, &handle)) {
+		fail("'%s' is not a handle", spec);
+		return NULL;
+	}
+	for (i = 0; i < ctl->nr_blocks; i++)
+		if (ctl->blocks[i].handle == handle)
+			return &ctl->blocks[i];
+	fail("handle %llu: not allocated by this edummctl",
+	     (unsigned long long)handle);
+	return NULL;
+}
+
+static size_t block_bytes(struct ctl *ctl, const struct ctl_block *b)
+{
+	return (size_t)ctl->page_size << b->order;
+}
+
+static int add_block(struct ctl *ctl, const struct edumm_page_alloc *req)
+{
+	struct ctl_block *b;
+
+	if (ctl->nr_blocks == ctl->cap_blocks) {
+		size_t cap = ctl->cap_blocks ? ctl->cap_blocks * 2 : 64;
+
+		b = realloc(ctl->blocks, cap * sizeof(*b));
+		if (!b)
+			return fail_errno(ENOMEM, "alloc");
+		ctl->blocks = b;
+		ctl->cap_blocks = cap;
+	}
+	b = &ctl->blocks[ctl->nr_blocks++];
+	b->handle = req->handle;
+	b->pfn = req->pfn;
+	b->mmap_offset = req->mmap_offset;
+	b->order = req->order;
+	b->map = NULL;
+	ctl->last_handle = req->handle;
+	return 0;
+}
+
+static int unmap_block(struct ctl *ctl, struct ctl_block *b)
+{
+	if (!b->map)
+		return 0;
+	if (munmap(b->map, block_bytes(ctl, b)))
+		return fail_errno(errno, "munmap");
+	b->map = NULL;
+	return 0;
+}
+
+/* Unmap and free one block and drop it from the table. */
+static int free_block(struct ctl *ctl, struct ctl_block *b)
+{
+	struct edumm_handle h = { .handle = b->handle };
+	int ret;
+
+	if (unmap_block(ctl, b))
+		return -1;
+	ret = edumm_ioctl(ctl, EDUMM_IOC_FREE, &h);
+	if (ret)
+		return fail("free %llu: %s", (unsigned long long)h.handle,
+			    strerror(-ret));
+	if (!ctl->quiet)
+		printf("freed handle=%llu\n", (unsigned long long)h.handle);
+	*b = ctl->blocks[--ctl->nr_blocks];
+	return 0;
+}
+
+static int cmd_version(struct ctl *ctl)
+{
+	struct edumm_version v;
+	int ret;
+
+	memset(&v, 0, sizeof(v));
+	ret = edumm_ioctl(ctl, EDUMM_IOC_VERSION, &v);
+	if (ret)
+		return fail_errno(-ret, "version");
+	printf("edumm %u.%u.%u (uapi header %u.%u.%u)\n", v.major, v.minor,
+	       v.patch, EDUMM_VERSION_MAJOR, EDUMM_VERSION_MINOR,
+	       EDUMM_VERSION_PATCH);
+	return 0;
+}
+
+static int cmd_info(struct ctl *ctl)
+{
+	struct edumm_info info;
+	int ret;
+
+	memset(&info, 0, sizeof(info));
+	ret = edumm_ioctl(ctl, EDUMM_IOC_INFO, &info);
+	if (ret)
+		return fail_errno(-ret, "info");
+	printf("page_size: %u\n", info.page_size);
+	printf("max_order: %u\n", info.max_order);
+	printf("nr_nodes: %u\n", info.nr_nodes);
+	printf("nr_zones: %u\n", info.nr_zones);
+	printf("pool_pages: %llu\n", (unsigned long long)info.pool_pages);
+	printf("free_pages: %llu\n", (unsigned long long)info.free_pages);
+	printf("pcp_pages: %llu\n", (unsigned long long)info.pcp_pages);
+	printf("allocated_pages: %llu\n",
+	       (unsigned long long)info.allocated_pages);
+	printf("metadata_bytes: %llu\n",
+	       (unsigned long long)info.metadata_bytes);
+	return 0;
+}
+
+static const char * const mt_names[] = {
+	[EDUMM_MIGRATE_UNMOVABLE] = "unmovable",
+	[EDUMM_MIGRATE_MOVABLE] = "movable",
+	[EDUMM_MIGRATE_RECLAIMABLE] = "reclaimable",
+};
+
+static const struct {
+	const char *name;
+	__u32 flag;
+} flag_names[] = {
+	{ "high", EDUMM_ALLOC_HIGH },
+	{ "nowmark", EDUMM_ALLOC_NO_WATERMARKS },
+	{ "nopcp", EDUMM_ALLOC_NO_PCP },
+};
+
+/* Consume "alloc" option words; return how many were consumed. */
+static int parse_alloc_opts(int argc, char **argv, __u32 *mt, __u32 *flags,
+			    unsigned long *count)
+{
+	int used, i;
+
+	for (used = 0; used < argc; used++) {
+		const char *w = argv[used];
+		bool known = false;
+
+		for (i = EDUMM_MIGRATE_UNMOVABLE;
+		     i <= EDUMM_MIGRATE_RECLAIMABLE; i++) {
+			if (!strcmp(w, mt_names[i])) {
+				*mt = i;
+				known = true;
+			}
+		}
+		for (i = 0; i < (int)ARRAY_SIZE(flag_names); i++) {
+			if (!strcmp(w, flag_names[i].name)) {
+				*flags |= flag_names[i].flag;
+				known = true;
+			}
+		}
+		if (!known && w[0] == 'x' && isdigit((unsigned char)w[1])) {
+			__u64 n;
+
+			if (parse_u64(w + 1, &n) || !n || n > 1000000)
+				return fail("bad repeat count '%s'", w);
+			*count = n;
+			known = true;
+		}
+		if (!known)
+			break;
+	}
+	return used;
+}
+
+static int cmd_alloc(struct ctl *ctl)
+{
+	struct edumm_page_alloc req;
+	__u32 mt = EDUMM_MIGRATE_MOVABLE, flags = 0;
+	unsigned long count = 1, i;
+	__u64 order;
+	int used, ret;
+
+	if (parse_u64(ctl->argv[0], &order) || order > UINT32_MAX)
+		return fail("alloc: bad order '%s'", ctl->argv[0]);
+	used = parse_alloc_opts(ctl->argc - 1, ctl->argv + 1, &mt, &flags,
+				&count);
+	if (used < 0)
+		return -1;
+	for (i = 0; i < count; i++) {
+		memset(&req, 0, sizeof(req));
+		req.order = order;
+		req.migratetype = mt;
+		req.flags = flags;
+		ret = edumm_ioctl(ctl, EDUMM_IOC_PAGE_ALLOC, &req);
+		if (ret)
+			return fail("alloc order %llu: %s",
+				    (unsigned long long)order, strerror(-ret));
+		if (add_block(ctl, &req))
+			return -1;
+		if (!ctl->quiet)
+			printf("handle=%llu pfn=%llu order=%u\n",
+			       (unsigned long long)req.handle,
+			       (unsigned long long)req.pfn, req.order);
+	}
+	return 1 + used;
+}
+
+static int cmd_free(struct ctl *ctl)
+{
+	struct ctl_block *b;
+
+	if (!strcmp(ctl->argv[0], "all")) {
+		while (ctl->nr_blocks)
+			if (free_block(ctl, &ctl->blocks[ctl->nr_blocks - 1]))
+				return -1;
+		return 1;
+	}
+	b = find_block(ctl, ctl->argv[0]);
+	if (!b)
+		return -1;
+	return free_block(ctl, b) ? -1 : 1;
+}
+
+static int cmd_mmap(struct ctl *ctl)
+{
+	struct ctl_block *b = find_block(ctl, ctl->argv[0]);
+	void *p;
+
+	if (!b)
+		return -1;
+	if (b->map)
+		return fail("mmap %s: already mapped", ctl->argv[0]);
+	p = mmap(NULL, block_bytes(ctl, b), PROT_READ | PROT_WRITE,
+		 MAP_SHARED, ctl->fd, (off_t)b->mmap_offset);
+	if (p == MAP_FAILED)
+		return fail_errno(errno, "mmap");
+	b->map = p;
+	if (!ctl->quiet)
+		printf("mapped handle=%llu at %p, %zu bytes\n",
+		       (unsigned long long)b->handle, p, block_bytes(ctl, b));
+	return 1;
+}
+
+static int cmd_munmap(struct ctl *ctl)
+{
+	struct ctl_block *b = find_block(ctl, ctl->argv[0]);
+
+	if (!b)
+		return -1;
+	if (!b->map)
+		return fail("munmap %s: not mapped", ctl->argv[0]);
+	return unmap_block(ctl, b) ? -1 : 1;
+}
+
+static int parse_byte(const char *s, unsigned char *byte)
+{
+	__u64 v;
+
+	if (parse_u64(s, &v) || v > 255)
+		return fail("'%s' is not a byte value (0..255)", s);
+	*byte = v;
+	return 0;
+}
+
+static int cmd_fill(struct ctl *ctl)
+{
+	struct ctl_block *b = find_block(ctl, ctl->argv[0]);
+	unsigned char byte = 0;
+
+	if (!b || parse_byte(ctl->argv[1], &byte))
+		return -1;
+	if (!b->map)
+		return fail("fill %s: not mapped (use mmap first)", ctl->argv[0]);
+	memset(b->map, byte, block_bytes(ctl, b));
+	return 2;
+}
+
+static int cmd_verify(struct ctl *ctl)
+{
+	struct ctl_block *b = find_block(ctl, ctl->argv[0]);
+	const unsigned char *p;
+	unsigned char byte = 0;
+	size_t i;
+
+	if (!b || parse_byte(ctl->argv[1], &byte))
+		return -1;
+	if (!b->map)
+		return fail("verify %s: not mapped (use mmap first)", ctl->argv[0]);
+	p = b->map;
+	for (i = 0; i < block_bytes(ctl, b); i++)
+		if (p[i] != byte)
+			return fail("verify %s: byte %zu is 0x%02x, expected 0x%02x",
+				    ctl->argv[0], i, p[i], byte);
+	if (!ctl->quiet)
+		printf("verified handle=%llu: %zu bytes of 0x%02x\n",
+		       (unsigned long long)b->handle, block_bytes(ctl, b),
+		       byte);
+	return 2;
+}
+
+/* Copy a debugfs file to stdout; with @want, also require its content. */
+static int cat_debugfs(struct ctl *ctl, const char *name, const char *want)
+{
+	char path[512], buf[4096], first[64];
+	size_t nfirst = 0, total = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", ctl->debugfs, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail_errno(errno, path);
+	for (;;) {
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (nfirst < sizeof(first)) {
+			size_t c = (size_t)n < sizeof(first) - nfirst ?
+				   (size_t)n : sizeof(first) - nfirst;
+
+			memcpy(first + nfirst, buf, c);
+			nfirst += c;
+		}
+		total += n;
+		fwrite(buf, 1, n, stdout);
+	}
+	if (n < 0) {
+		int err = errno;
+
+		close(fd);
+		return fail_errno(err, path);
+	}
+	close(fd);
+	fflush(stdout);
+	if (want && (total != strlen(want) || memcmp(first, want, total)))
+		return fail("%s: invariant check failed", path);
+	return 0;
+}
+
+static int cmd_buddyinfo(struct ctl *ctl)
+{
+	return cat_debugfs(ctl, "buddyinfo", NULL);
+}
+
+static int cmd_pagetypeinfo(struct ctl *ctl)
+{
+	return cat_debugfs(ctl, "pagetypeinfo", NULL);
+}
+
+static int cmd_zoneinfo(struct ctl *ctl)
+{
+	return cat_debugfs(ctl, "zoneinfo", NULL);
+}
+
+static int cmd_pool(struct ctl *ctl)
+{
+	return cat_debugfs(ctl, "pool", NULL);
+}
+
+static int cmd_check(struct ctl *ctl)
+{
+	return cat_debugfs(ctl, "check", "ok\n");
+}
+
+static int write_control(struct ctl *ctl, const char *word)
+{
+	char path[512];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/control", ctl->debugfs);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail_errno(errno, path);
+	n = write(fd, word, strlen(word));
+	if (n < 0) {
+		int err = errno;
+
+		close(fd);
+		return fail("write '%s' to %s: %s", word, path, strerror(err));
+	}
+	close(fd);
+	if ((size_t)n != strlen(word))
+		return fail("short write to %s", path);
+	return 0;
+}
+
+static int cmd_drain(struct ctl *ctl)
+{
+	return write_control(ctl, "drain");
+}
+
+static int cmd_control(struct ctl *ctl)
+{
+	return write_control(ctl, ctl->argv[0]) ? -1 : 1;
+}
+
+static int cmd_sleep(struct ctl *ctl)
+{
+	struct timespec ts;
+	double sec;
+	char *end;
+
+	errno = 0;
+	sec = strtod(ctl->argv[0], &end);
+	if (errno || *end || end == ctl->argv[0] || sec < 0 || sec > 86400)
+		return fail("sleep: bad duration '%s'", ctl->argv[0]);
+	ts.tv_sec = (time_t)sec;
+	ts.tv_nsec = (long)((sec - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+	return 1;
+}
+
+static int cmd_echo(struct ctl *ctl)
+{
+	printf("%s\n", ctl->argv[0]);
+	fflush(stdout);
+	return 1;
+}
+
+static const struct ctl_cmd ctl_cmds[] = {
+	{ "version", 0, cmd_version, "",
+	  "print the module's interface version" },
+	{ "info", 0, cmd_info, "",
+	  "print EDUMM_IOC_INFO (pool, free, pcp, allocated pages)" },
+	{ "alloc", 1, cmd_alloc, "ORDER [TYPE] [FLAG]... [xN]",
+	  "allocate a block of 2^ORDER pages and print\n"
+	  "\thandle=H pfn=P order=O; TYPE: unmovable, movable (default)\n"
+	  "\tor reclaimable; FLAG: high, nowmark or nopcp; xN: N times" },
+	{ "free", 1, cmd_free, "H|last|all",
+	  "free a block (unmapping it first if mapped)" },
+	{ "mmap", 1, cmd_mmap, "H|last", "map a block read/write, shared" },
+	{ "munmap", 1, cmd_munmap, "H|last", "unmap a block" },
+	{ "fill", 2, cmd_fill, "H|last BYTE", "memset a mapped block" },
+	{ "verify", 2, cmd_verify, "H|last BYTE",
+	  "fail unless every byte of a mapped block is BYTE" },
+	{ "buddyinfo", 0, cmd_buddyinfo, "", "print debugfs edumm/buddyinfo" },
+	{ "pagetypeinfo", 0, cmd_pagetypeinfo, "",
+	  "print debugfs edumm/pagetypeinfo" },
+	{ "zoneinfo", 0, cmd_zoneinfo, "", "print debugfs edumm/zoneinfo" },
+	{ "pool", 0, cmd_pool, "", "print debugfs edumm/pool" },
+	{ "check", 0, cmd_check, "",
+	  "run the invariant checker; fail unless it says ok" },
+	{ "drain", 0, cmd_drain, "",
+	  "flush every per-CPU list into the buddy free lists" },
+	{ "control", 1, cmd_control, "WORD", "write WORD to edumm/control" },
+	{ "sleep", 1, cmd_sleep, "SEC", "sleep (fractions allowed)" },
+	{ "echo", 1, cmd_echo, "TEXT", "print TEXT (one argument)" },
+};
+
+#define NR_CTL_CMDS	ARRAY_SIZE(ctl_cmds)
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out,
+		"Usage: %s [-q] [-d DEV] [-D DEBUGFS_DIR] CMD [ARGS] [CMD [ARGS]]...\n"
+		"\n"
+		"Runs the commands in order, in one process holding one open\n"
+		"DEV (default " DEFAULT_DEV "). Blocks still allocated at exit\n"
+		"are freed by the module when the file is closed.\n"
+		"\n"
+		"  -q            do not print alloc/free/mmap/verify results\n"
+		"  -d DEV        device node\n"
+		"  -D DIR        debugfs directory (default " DEFAULT_DEBUGFS ")\n"
+		"  -h, --help    this text\n"
+		"\n"
+		"Commands:\n", progname);
+	for (i = 0; i < NR_CTL_CMDS; i++)
+		fprintf(out, "  %s%s%s\n\t%s\n", ctl_cmds[i].name,
+			*ctl_cmds[i].args ? " " : "", ctl_cmds[i].args,
+			ctl_cmds[i].help);
+	fprintf(out,
+		"\nExample:\n"
+		"  %s alloc 3 buddyinfo free last drain buddyinfo check\n"
+		"\nExit status: 0 on success, 1 when a command fails, 2 on a\n"
+		"bad command line.\n", progname);
+}
+
+static const struct ctl_cmd *lookup_cmd(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NR_CTL_CMDS; i++)
+		if (!strcmp(ctl_cmds[i].name, name))
+			return &ctl_cmds[i];
+	return NULL;
+}
+
+/* Check the whole command line before running anything. */
+static int validate_cmds(int argc, char **argv)
+{
+	const struct ctl_cmd *c;
+	int i = 0;
+
+	while (i < argc) {
+		c = lookup_cmd(argv[i]);
+		if (!c) {
+			fail("unknown command '%s' (see --help)", argv[i]);
+			return -1;
+		}
+		if (argc - i - 1 < c->min_args) {
+			fail("%s: needs %s", c->name, c->args);
+			return -1;
+		}
+		i += 1 + c->min_args;
+		if (c->run == cmd_alloc) {
+			__u32 mt = 0, flags = 0;
+			unsigned long count = 1;
+			int used = parse_alloc_opts(argc - i, argv + i, &mt,
+						    &flags, &count);
+
+			if (used < 0)
+				return -1;
+			i += used;
+		}
+	}
+	return 0;
+}
+
+static int run_cmds(struct ctl *ctl, int argc, char **argv)
+{
+	const struct ctl_cmd *c;
+	int i = 0, ret;
+
+	while (i < argc) {
+		c = lookup_cmd(argv[i]);
+		ctl->argc = argc - i - 1;
+		ctl->argv = argv + i + 1;
+		ret = c->run(ctl);
+		if (ret < 0)
+			return -1;
+		fflush(stdout);
+		/* A command returns how many arguments it consumed. */
+		i += 1 + ret;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct ctl ctl = {
+		.fd = -1,
+		.dev = DEFAULT_DEV,
+		.debugfs = DEFAULT_DEBUGFS,
+	};
+	int i, ret;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--")) {
+			i++;
+			break;
+		}
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 0;
+		}
+		if (!strcmp(argv[i], "-q")) {
+			ctl.quiet = true;
+		} else if (!strcmp(argv[i], "-d") && i + 1 < argc) {
+			ctl.dev = argv[++i];
+		} else if (!strcmp(argv[i], "-D") && i + 1 < argc) {
+			ctl.debugfs = argv[++i];
+		} else {
+			fail("unknown option '%s'", argv[i]);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (i == argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (validate_cmds(argc - i, argv + i))
+		return 2;
+
+	ctl.page_size = sysconf(_SC_PAGESIZE);
+	ctl.fd = open(ctl.dev, O_RDWR | O_CLOEXEC);
+	if (ctl.fd < 0) {
+		fail_errno(errno, ctl.dev);
+		return 1;
+	}
+	ret = run_cmds(&ctl, argc - i, argv + i);
+	close(ctl.fd);
+	free(ctl.blocks);
+	return ret ? 1 : 0;
+}
