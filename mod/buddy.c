@@ -577,7 +577,8 @@ static bool edumm_pool_has_pcp_pages(struct edumm_pool *pool)
  * slow path tries again at the min watermark (or none, with
  * EDUMM_AF_NO_WMARK) and, if pages sit on per-CPU lists, drains them and
  * tries once more, as __alloc_pages_direct_reclaim() does after a failed
- * reclaim.  There is no reclaim, compaction or OOM killer (yet).
+ * reclaim.  There is no reclaim, compaction or OOM killer (yet).  Fault
+ * injection (pool->fail, see fault.c) may fail any request first.
  *
  * Context: process context or any context that may spin; does not sleep.
  * Return: the head descriptor of the block, now EDUMM_PG_HEAD, or NULL if
@@ -592,6 +593,12 @@ struct edumm_page *edumm_alloc_pages(struct edumm_pool *pool, unsigned int order
 	if (order >= EDUMM_MAX_ORDER || mt < 0 || mt >= EDUMM_MT_TYPES ||
 	    (alloc_flags & ~EDUMM_AF_MASK))
 		return NULL;
+	/* should_fail_alloc_page(): fault injection, see fault.c */
+	if (edumm_should_fail(&pool->fail, 1UL << order)) {
+		edumm_count(pool, EDUMM_FAIL_INJECTED, 1);
+		edumm_count(pool, EDUMM_ALLOC_FAIL, 1);
+		return NULL;
+	}
 
 	page = edumm_get_page_from_freelist(pool, order, mt, alloc_flags, EDUMM_WMARK_LOW);
 	if (page)

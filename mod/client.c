@@ -251,6 +251,9 @@ int edumm_client_alloc(struct edumm_client *client, unsigned int order, int mt,
 	unsigned long i;
 	int ret;
 
+	/* fault injection (debugfs edumm/fail/) for the bookkeeping too */
+	if (edumm_should_fail(&edumm_pool.fail, sizeof(*block)))
+		return -ENOMEM;
 	block = kmalloc(sizeof(*block), GFP_KERNEL_ACCOUNT);
 	if (!block)
 		return -ENOMEM;
@@ -275,7 +278,9 @@ int edumm_client_alloc(struct edumm_client *client, unsigned int order, int mt,
 
 	mutex_lock(&client->lock);
 	ret = -ENOSPC;
-	if (client->next_handle <= EDUMM_HANDLE_MAX)
+	if (edumm_should_fail(&edumm_pool.fail, sizeof(void *)))
+		ret = -ENOMEM;
+	else if (client->next_handle <= EDUMM_HANDLE_MAX)
 		ret = xa_insert(&client->blocks, client->next_handle, block,
 				GFP_KERNEL_ACCOUNT);
 	if (!ret) {

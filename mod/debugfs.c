@@ -12,6 +12,15 @@
  *                       buddy) or "check" (run the checker, the number of
  *                       violations to the kernel log); anything else is
  *                       -EINVAL
+ *   fail/         fault injection for edumm's allocation points, the knobs
+ *                 of the kernel's fault_attr (see fault.c):
+ *     probability 0644  percent, 0..100 (0: off)
+ *     interval    0644  >= 1
+ *     times       0644  >= -1 (-1: no limit)
+ *     space       0644  >= 0
+ *     verbose     0644  0 or 1
+ *     injected    0444  failures injected so far
+ *                 A value out of range is -EINVAL.
  *
  * The text itself comes from the core (show.c, check.c) through a struct
  * edumm_out; this file only binds it to a seq_file.
@@ -156,6 +165,105 @@ static const struct file_operations edumm_dbg_control_fops = {
 	.llseek	= noop_llseek,
 };
 
+/*** fail/: fault injection knobs ***/
+
+enum edumm_fail_knob {
+	EDUMM_KNOB_PROBABILITY,
+	EDUMM_KNOB_INTERVAL,
+	EDUMM_KNOB_TIMES,
+	EDUMM_KNOB_SPACE,
+	EDUMM_KNOB_VERBOSE,
+	EDUMM_KNOB_INJECTED,
+	EDUMM_NR_KNOBS,
+};
+
+/* The files of fail/; a file's private data points at its entry. */
+static const struct edumm_fail_file {
+	const char *name;
+	umode_t mode;
+	s64 min, max;
+} edumm_fail_files[EDUMM_NR_KNOBS] = {
+	[EDUMM_KNOB_PROBABILITY]	= { "probability", 0644, 0, 100 },
+	[EDUMM_KNOB_INTERVAL]		= { "interval", 0644, 1, LONG_MAX },
+	[EDUMM_KNOB_TIMES]		= { "times", 0644, -1, LONG_MAX },
+	[EDUMM_KNOB_SPACE]		= { "space", 0644, 0, LONG_MAX },
+	[EDUMM_KNOB_VERBOSE]		= { "verbose", 0644, 0, 1 },
+	[EDUMM_KNOB_INJECTED]		= { "injected", 0444, 0, 0 },
+};
+
+static int edumm_fail_get(void *data, u64 *val)
+{
+	const struct edumm_fail_file *f = data;
+	struct edumm_fault_attr *attr = &edumm_pool.fail;
+	s64 v;
+
+	switch (f - edumm_fail_files) {
+	case EDUMM_KNOB_PROBABILITY:
+		v = READ_ONCE(attr->probability);
+		break;
+	case EDUMM_KNOB_INTERVAL:
+		v = READ_ONCE(attr->interval);
+		break;
+	case EDUMM_KNOB_TIMES:
+		v = READ_ONCE(attr->times);
+		break;
+	case EDUMM_KNOB_SPACE:
+		v = READ_ONCE(attr->space);
+		break;
+	case EDUMM_KNOB_VERBOSE:
+		v = READ_ONCE(attr->verbose);
+		break;
+	default:
+		v = READ_ONCE(attr->injected);
+		break;
+	}
+	*val = v;
+	return 0;
+}
+
+static int edumm_fail_set(void *data, u64 val)
+{
+	const struct edumm_fail_file *f = data;
+	struct edumm_fault_attr *attr = &edumm_pool.fail;
+	s64 v = val;
+
+	if (!(f->mode & 0200) || v < f->min || v > f->max)
+		return -EINVAL;
+
+	/* under the lock: edumm_should_fail() sees all of a change or none */
+	edumm_lock(&attr->lock);
+	switch (f - edumm_fail_files) {
+	case EDUMM_KNOB_PROBABILITY:
+		WRITE_ONCE(attr->probability, v);
+		break;
+	case EDUMM_KNOB_INTERVAL:
+		attr->interval = v;
+		break;
+	case EDUMM_KNOB_TIMES:
+		attr->times = v;
+		break;
+	case EDUMM_KNOB_SPACE:
+		attr->space = v;
+		break;
+	default:
+		WRITE_ONCE(attr->verbose, v);
+		break;
+	}
+	edumm_unlock(&attr->lock);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE_SIGNED(edumm_fail_fops, edumm_fail_get, edumm_fail_set, "%lld\n");
+
+static void edumm_debugfs_init_fail(struct dentry *parent)
+{
+	struct dentry *dir = debugfs_create_dir("fail", parent);
+	unsigned int i;
+
+	for (i = 0; i < EDUMM_NR_KNOBS; i++)
+		debugfs_create_file_unsafe(edumm_fail_files[i].name, edumm_fail_files[i].mode,
+					   dir, (void *)&edumm_fail_files[i], &edumm_fail_fops);
+}
+
 /**
  * edumm_debugfs_init() - create /sys/kernel/debug/edumm/
  *
@@ -174,6 +282,7 @@ void edumm_debugfs_init(void)
 	debugfs_create_file("pool", 0444, dir, NULL, &edumm_dbg_pool_fops);
 	debugfs_create_file("check", 0444, dir, NULL, &edumm_dbg_check_fops);
 	debugfs_create_file("control", 0200, dir, NULL, &edumm_dbg_control_fops);
+	edumm_debugfs_init_fail(dir);
 	edumm_debugfs_dir = dir;
 }
 

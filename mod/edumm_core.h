@@ -129,6 +129,7 @@ enum edumm_stat_item {
 	EDUMM_BAD_FREE_DOUBLE,	/* refused: the block is already free */
 	EDUMM_BAD_FREE_NOT_HEAD,/* refused: not the head of a pool block */
 	EDUMM_BAD_FREE_ORDER,	/* refused: order differs from the alloc's */
+	EDUMM_FAIL_INJECTED,	/* allocations failed by fault injection */
 	NR_EDUMM_STATS,
 };
 
@@ -282,6 +283,31 @@ struct edumm_cpu_stats {
 } ____cacheline_aligned_in_smp;
 
 /**
+ * struct edumm_fault_attr - when to fail an allocation on purpose
+ * @lock: guards @times, @space and @count (see fault.c)
+ * @probability: percent of eligible calls that fail; 0 turns injection off
+ * @interval: only every @interval-th eligible call may fail
+ * @times: failures left; -1 for no limit
+ * @space: size units consumed without failing before injection starts
+ * @verbose: log each injected failure
+ * @count: eligible calls seen, for @interval
+ * @injected: failures injected so far
+ *
+ * The knobs of the kernel's struct fault_attr; debugfs edumm/fail/ exposes
+ * them for the pool's attribute.
+ */
+struct edumm_fault_attr {
+	struct edumm_lock lock;
+	unsigned long probability;
+	unsigned long interval;
+	long times;
+	unsigned long space;
+	u32 verbose;
+	unsigned long count;
+	unsigned long injected;
+};
+
+/**
  * struct edumm_pool - everything edumm manages
  * @check_lock: serializes whole-pool walks (checker, list dumps); the
  *	outer lock for taking every pcp lock of a zone at once
@@ -300,6 +326,8 @@ struct edumm_cpu_stats {
  * @stats: per-CPU event counters
  * @min_free_kbytes: as the kernel computes it for a machine of pool size
  * @metadata_bytes: every byte edumm allocated to manage the pool
+ * @fail: fault injection for every allocation point of edumm (the buddy,
+ *	and the glue's bookkeeping), set up by the glue
  */
 struct edumm_pool {
 	struct edumm_mutex check_lock;
@@ -316,6 +344,7 @@ struct edumm_pool {
 	struct edumm_cpu_stats *stats;
 	unsigned long min_free_kbytes;
 	unsigned long metadata_bytes;
+	struct edumm_fault_attr fail;
 };
 
 /**
@@ -399,6 +428,11 @@ void edumm_pool_snapshot(struct edumm_pool *pool, struct edumm_pool_snapshot *sn
 
 /*** check.c: the invariant checker ***/
 unsigned long edumm_pool_check(struct edumm_pool *pool, struct edumm_out *out);
+
+/*** fault.c: fault injection ***/
+void edumm_fault_attr_init(struct edumm_fault_attr *attr);
+int edumm_fault_attr_parse(struct edumm_fault_attr *attr, const char *str);
+bool edumm_should_fail(struct edumm_fault_attr *attr, unsigned long size);
 
 /*** show.c: /proc-format text ***/
 void edumm_show_buddyinfo(struct edumm_pool *pool, struct edumm_out *out);

@@ -31,7 +31,7 @@ struct vm_area_struct;
 extern struct edumm_pool edumm_pool;
 
 /*** reserve.c ***/
-int edumm_reserve_pool(unsigned int pool_mb);
+int edumm_reserve_pool(unsigned int pool_mb, struct edumm_fault_attr *fail);
 void edumm_release_pool(void);
 
 /*** client.c ***/

@@ -29,6 +29,11 @@ module_param(pool_mb, uint, 0444);
 MODULE_PARM_DESC(pool_mb,
 		 "Pool size in MiB: even, from 4 up to half of RAM (default 64)");
 
+static char *fail_reserve;
+module_param(fail_reserve, charp, 0444);
+MODULE_PARM_DESC(fail_reserve,
+		 "Fault injection for the pool reservation at load: \"<interval>,<probability>,<space>,<times>\" (default off)");
+
 /* MiB in a chunk of the smallest and of the largest order. */
 #define EDUMM_MIN_CHUNK_MB	((PAGE_SIZE << EDUMM_MIN_CHUNK_ORDER) >> 20)
 #define EDUMM_MAX_CHUNK_MB	((PAGE_SIZE << EDUMM_MAX_CHUNK_ORDER) >> 20)
@@ -57,13 +62,21 @@ static int __init edumm_check_params(void)
 
 static int __init edumm_init(void)
 {
+	struct edumm_fault_attr fail;
 	int ret;
 
 	ret = edumm_check_params();
 	if (ret)
 		return ret;
 
-	ret = edumm_reserve_pool(pool_mb);
+	edumm_fault_attr_init(&fail);
+	if (fail_reserve && edumm_fault_attr_parse(&fail, fail_reserve)) {
+		pr_err("fail_reserve=%s: expected <interval>,<probability>,<space>,<times>\n",
+		       fail_reserve);
+		return -EINVAL;
+	}
+
+	ret = edumm_reserve_pool(pool_mb, &fail);
 	if (ret)
 		return ret;
 

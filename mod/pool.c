@@ -394,6 +394,7 @@ int edumm_pool_init(struct edumm_pool *pool, const struct edumm_chunk_desc *desc
 	if (!nr || nr > U16_MAX)
 		return -EINVAL;
 	edumm_mutex_init(&pool->check_lock);
+	edumm_fault_attr_init(&pool->fail);
 	pool->nr_cpus = edumm_nr_cpu_ids();
 	pool->metadata_bytes = sizeof(*pool);
 

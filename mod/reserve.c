@@ -21,6 +21,10 @@
  * Every chunk is split_page()d: each of its pages then has its own refcount,
  * as a page from alloc_page() does, which vm_insert_page() needs to map a
  * page that is not the head of the high-order block into user space.
+ *
+ * Fault injection (module parameter fail_reserve=, see fault.c) can make
+ * any chunk allocation fail, to test the fallback and the clean failure of
+ * the load: a failed load gives back every chunk it had taken.
  */
 
 #include <linux/build_bug.h>
@@ -64,7 +68,8 @@ static int edumm_zone_type_of(struct page *page)
  * Allocate one chunk of @order, trying each node with memory once, starting
  * with *@nid; *@nid is left at the node to try first for the next chunk.
  */
-static struct page *edumm_alloc_chunk(unsigned int order, int *nid)
+static struct page *edumm_alloc_chunk(unsigned int order, int *nid,
+				      struct edumm_fault_attr *fail)
 {
 	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN | __GFP_THISNODE;
 	unsigned int tries = num_node_state(N_MEMORY);
@@ -76,6 +81,8 @@ static struct page *edumm_alloc_chunk(unsigned int order, int *nid)
 		int this = *nid;
 
 		*nid = next_node_in(this, node_states[N_MEMORY]);
+		if (edumm_should_fail(fail, 1UL << order))
+			continue;
 		page = alloc_pages_node(this, gfp, order);
 		if (page)
 			return page;
@@ -102,7 +109,8 @@ static void edumm_free_chunks(const struct edumm_chunk_desc *chunks,
  * number of chunks, or -ENOMEM after giving back what was reserved.
  */
 static int edumm_reserve_chunks(struct edumm_chunk_desc *chunks,
-				unsigned int max, unsigned long want)
+				unsigned int max, unsigned long want,
+				struct edumm_fault_attr *fail)
 {
 	unsigned int order = EDUMM_MAX_CHUNK_ORDER;
 	unsigned int nr = 0, nr_max_order = 0;
@@ -114,7 +122,7 @@ static int edumm_reserve_chunks(struct edumm_chunk_desc *chunks,
 		unsigned int this = min_t(unsigned int, order, ilog2(want - got));
 		struct page *page;
 
-		page = edumm_alloc_chunk(this, &nid);
+		page = edumm_alloc_chunk(this, &nid, fail);
 		if (!page) {
 			if (this == EDUMM_MIN_CHUNK_ORDER)
 				goto err_free_chunks;
@@ -156,6 +164,7 @@ err_free_chunks:
  * edumm_reserve_pool() - reserve the pool and initialise edumm_pool over it
  * @pool_mb: pool size in MiB, a multiple of the order-9 chunk size (2 MiB),
  *	checked by the caller
+ * @fail: fault injection for the chunk allocations (probability 0: off)
  *
  * Takes @pool_mb MiB from the page allocator in naturally aligned chunks of
  * order 10, or order 9 when the kernel has no free order-10 block (said
@@ -167,7 +176,7 @@ err_free_chunks:
  * allocated, or what edumm_pool_init() returned.  On failure nothing stays
  * reserved.
  */
-int edumm_reserve_pool(unsigned int pool_mb)
+int edumm_reserve_pool(unsigned int pool_mb, struct edumm_fault_attr *fail)
 {
 	unsigned long want = (unsigned long)pool_mb << (20 - PAGE_SHIFT);
 	unsigned int max = want >> EDUMM_MIN_CHUNK_ORDER;
@@ -179,7 +188,7 @@ int edumm_reserve_pool(unsigned int pool_mb)
 	if (!chunks)
 		return -ENOMEM;
 
-	nr = edumm_reserve_chunks(chunks, max, want);
+	nr = edumm_reserve_chunks(chunks, max, want, fail);
 	if (nr < 0) {
 		ret = nr;
 		goto err_free_array;

@@ -38,6 +38,7 @@ const char * const edumm_stat_names[NR_EDUMM_STATS] = {
 	[EDUMM_BAD_FREE_DOUBLE]		= "bad_free_double",
 	[EDUMM_BAD_FREE_NOT_HEAD]	= "bad_free_not_head",
 	[EDUMM_BAD_FREE_ORDER]		= "bad_free_order",
+	[EDUMM_FAIL_INJECTED]		= "fail_injected",
 };
 
 /**

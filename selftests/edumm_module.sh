@@ -43,7 +43,7 @@ DBG=/sys/kernel/debug/$MODNAME
 PARAMS=/sys/module/$MODNAME/parameters
 PAGE_KB=4		# x86-64
 BASE_TOLERANCE_KB=2048
-NR_TESTS=20
+NR_TESTS=29
 
 dir=$(cd "$(dirname "$0")" && pwd)
 test_no=0
@@ -233,7 +233,11 @@ orig_args=
 if is_loaded; then
 	orig_loaded=1
 	for f in "$PARAMS"/*; do
-		[ -r "$f" ] && orig_args="$orig_args $(basename "$f")=$(cat "$f")"
+		[ -r "$f" ] || continue
+		v=$(cat "$f")
+		# an unset string parameter (charp) reads "(null)": leave it unset
+		[ "$v" = "(null)" ] && continue
+		orig_args="$orig_args $(basename "$f")=$v"
 	done
 fi
 trap cleanup EXIT
@@ -305,7 +309,33 @@ check "free memory back to its pre-insmod value after rmmod" \
 for p in pool_mb=0 pool_mb=-1 pool_mb=1000000 pool_mb=abc; do
 	check "insmod $p fails and loads nothing" bad_param "$p"
 done
+
+# --- fault injection in the pool reservation (fail_reserve=) --------------
+# "<interval>,<probability>,<space>,<times>" as the kernel's fault_attr
+# boot options.  Every chunk allocation failing: the load fails with
+# ENOMEM and gives back the chunks it had taken.
+for p in fail_reserve=1,100,0,-1 fail_reserve=4,100,0,-1; do
+	check "insmod $p fails cleanly" bad_param "$p"
+done
+for p in fail_reserve=abc fail_reserve=1,101,0,1 fail_reserve=0,100,0,1 \
+	 fail_reserve=1,100,0,-2 fail_reserve=1,100,0,1,5; do
+	check "insmod $p is rejected" bad_param "$p"
+done
 check "failed loads leaked no memory" within_tolerance "after failed loads"
+
+# One injected failure: the first order-10 chunk "cannot be had", so the
+# pool is built from order-9 chunks instead (the fallback path).
+fallback_ok() {
+	insmod "$KO" fail_reserve=1,100,0,1 || return 1
+	chunks=$(sed -n 's/^chunks: //p' "$DBG/pool")
+	pages=$(info_value pool_pages)
+	diag "fail_reserve=1,100,0,1: $chunks chunks, $pages pages"
+	ctl -q alloc 9 nowmark alloc 0 check || { rmmod "$MODNAME"; return 1; }
+	rmmod "$MODNAME" || return 1
+	[ "$pages" = $((64 * 1024 / PAGE_KB)) ] && [ "$chunks" -gt 16 ]
+}
+check "insmod fail_reserve=1,100,0,1 falls back to order-9 chunks" fallback_ok
+check "fallback load and unload leaked no memory" within_tolerance "after fallback"
 
 # --- another pool size ---------------------------------------------------
 small_ok() {

@@ -2319,4 +2319,125 @@ TEST_F(edumm, debugfs_check)
 	assert_check_ok(_metadata);
 }
 
+/*
+ * Fault injection (debugfs edumm/fail/, the knobs of the kernel's
+ * fault_attr): injected failures must surface as ENOMEM, exactly "times"
+ * of them, every "interval"-th eligible call, and leave the pool sound.
+ */
+static int fail_knob_write(const char *knob, const char *val)
+{
+	char path[256];
+	ssize_t n;
+	int fd, err;
+
+	snprintf(path, sizeof(path), "%s/fail/%s", EDUMM_DEBUGFS, knob);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	err = errno;
+	close(fd);
+	return n < 0 ? -err : 0;
+}
+
+static long fail_knob_read(struct __test_metadata *_metadata, const char *knob)
+{
+	char name[64];
+	char *text;
+	long v;
+
+	snprintf(name, sizeof(name), "fail/%s", knob);
+	text = debugfs_read(_metadata, name);
+	v = strtol(text, NULL, 10);
+	free(text);
+	return v;
+}
+
+static void fail_reset(struct __test_metadata *_metadata)
+{
+	ASSERT_EQ(0, fail_knob_write("probability", "0"));
+	ASSERT_EQ(0, fail_knob_write("interval", "1"));
+	ASSERT_EQ(0, fail_knob_write("times", "1"));
+	ASSERT_EQ(0, fail_knob_write("space", "0"));
+	ASSERT_EQ(0, fail_knob_write("verbose", "0"));
+}
+
+TEST_F(edumm, fault_injection)
+{
+	struct edumm_info before, after;
+	struct edumm_page_alloc req;
+	long injected;
+	unsigned int i;
+	int fails = 0;
+
+	drain_pcp(_metadata);
+	get_info(_metadata, self->fd, &before);
+	injected = fail_knob_read(_metadata, "injected");
+
+	/* Out-of-range values are refused. */
+	ASSERT_EQ(-EINVAL, fail_knob_write("probability", "101"));
+	ASSERT_EQ(-EINVAL, fail_knob_write("interval", "0"));
+	ASSERT_EQ(-EINVAL, fail_knob_write("times", "-2"));
+	ASSERT_EQ(-EINVAL, fail_knob_write("verbose", "2"));
+	ASSERT_EQ(-EINVAL, fail_knob_write("probability", "abc"));
+
+	/*
+	 * probability 100, times 2: the next two eligible calls fail, then
+	 * injection is spent.  An allocation consults the knobs at one point
+	 * at least (the buddy, the bookkeeping), so of 6 allocations exactly
+	 * two fail, with ENOMEM.
+	 */
+	ASSERT_EQ(0, fail_knob_write("times", "2"));
+	ASSERT_EQ(0, fail_knob_write("probability", "100"));
+	for (i = 0; i < 6; i++) {
+		int ret = edumm_alloc(self->fd, i % 4, EDUMM_MIGRATE_MOVABLE, 0, &req);
+
+		if (ret) {
+			ASSERT_EQ(-ENOMEM, ret);
+			fails++;
+		} else {
+			ASSERT_EQ(0, edumm_free(self->fd, req.handle));
+		}
+	}
+	EXPECT_EQ(2, fails);
+	EXPECT_EQ(0, fail_knob_read(_metadata, "times"));
+	EXPECT_EQ(injected + 2, fail_knob_read(_metadata, "injected"));
+
+	/*
+	 * interval 5, unlimited: every 5th eligible call fails, and each
+	 * injected failure fails exactly one allocation.  An allocation
+	 * makes 1 to 3 eligible calls (the bookkeeping before and after the
+	 * buddy, and the buddy): between 60 / 5 and 3 * 60 / 5 failures.
+	 */
+	injected = fail_knob_read(_metadata, "injected");
+	ASSERT_EQ(0, fail_knob_write("interval", "5"));
+	ASSERT_EQ(0, fail_knob_write("times", "-1"));
+	fails = 0;
+	for (i = 0; i < 60; i++) {
+		int ret = edumm_alloc(self->fd, 0, EDUMM_MIGRATE_UNMOVABLE, 0, &req);
+
+		if (ret) {
+			ASSERT_EQ(-ENOMEM, ret);
+			fails++;
+		} else {
+			ASSERT_EQ(0, edumm_free(self->fd, req.handle));
+		}
+	}
+	EXPECT_EQ(injected + fails, fail_knob_read(_metadata, "injected"));
+	EXPECT_GE(fails, 60 / 5);
+	EXPECT_LE(fails, 3 * 60 / 5);
+	fail_reset(_metadata);
+
+	/* Off again: everything succeeds, and the pool is as it was. */
+	for (i = 0; i < 20; i++) {
+		ASSERT_EQ(0, edumm_alloc(self->fd, i % 4, EDUMM_MIGRATE_MOVABLE, 0, &req));
+		ASSERT_EQ(0, edumm_free(self->fd, req.handle));
+	}
+	drain_pcp(_metadata);
+	get_info(_metadata, self->fd, &after);
+	EXPECT_EQ(before.free_pages, after.free_pages);
+	EXPECT_EQ(before.allocated_pages, after.allocated_pages);
+	assert_check_ok(_metadata);
+}
+
 TEST_HARNESS_MAIN

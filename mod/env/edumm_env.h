@@ -50,6 +50,8 @@
 #include <linux/topology.h>
 #include <linux/mm.h>
 #include <linux/bits.h>
+#include <linux/kernel.h>
+#include <linux/random.h>
 
 struct edumm_lock {
 	spinlock_t lock;	/* what it guards is documented at each use */
@@ -138,6 +140,12 @@ static inline void edumm_meta_free(void *p)
 static inline bool edumm_try_cmpxchg32(u32 *p, u32 old, u32 new)
 {
 	return cmpxchg(p, old, new) == old;
+}
+
+/* A uniformly random number in 0 .. @ceil - 1 (fault injection). */
+static inline u32 edumm_random_u32_below(u32 ceil)
+{
+	return get_random_u32_below(ceil);
 }
 
 static inline unsigned long edumm_int_sqrt(unsigned long x)

@@ -16,7 +16,8 @@
  *   memory edumm_meta_alloc() counts live allocations in
  *          edumm_shim_meta_live and adds every size to edumm_shim_meta_bytes
  *          (never decremented), so tests can check leaks and the pool's own
- *          accounting of its metadata.
+ *          accounting of its metadata.  A harness that defines
+ *          edumm_shim_meta_fail_nth can make the N-th allocation fail.
  *   locks  pthread mutexes that remember their owner, so that
  *          edumm_lock_assert_held() really asserts.
  */
@@ -221,9 +222,29 @@ static inline int edumm_numa_node_id(void)
 	return edumm_shim_node;
 }
 
+/*
+ * Fault injection, like the kernel's /proc/self/fail-nth: while
+ * edumm_shim_meta_fail_nth is N > 0, each edumm_meta_alloc() counts it
+ * down and the one that brings it to 0 returns NULL.  Weak, so that a
+ * harness which does not define it (the unit tests) gets no injection.
+ * Not atomic: set it only while one thread uses the pool.
+ */
+extern unsigned int edumm_shim_meta_fail_nth __attribute__((weak));
+
+static inline bool edumm_shim_meta_should_fail(void)
+{
+	if (!&edumm_shim_meta_fail_nth || !edumm_shim_meta_fail_nth)
+		return false;
+	return --edumm_shim_meta_fail_nth == 0;
+}
+
 static inline void *edumm_meta_alloc(size_t size)
 {
-	void *p = calloc(1, size ? size : 1);
+	void *p;
+
+	if (edumm_shim_meta_should_fail())
+		return NULL;
+	p = calloc(1, size ? size : 1);
 
 	if (p) {
 		__atomic_add_fetch(&edumm_shim_meta_live, 1, __ATOMIC_RELAXED);
@@ -243,6 +264,23 @@ static inline bool edumm_try_cmpxchg32(u32 *p, u32 old, u32 new)
 {
 	return __atomic_compare_exchange_n(p, &old, new, false, __ATOMIC_SEQ_CST,
 					   __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Fault injection's dice: a fixed-seed generator (xorshift32), so a test
+ * run is reproducible; tests may set edumm_shim_random_state.
+ */
+extern __thread u32 edumm_shim_random_state;
+
+static inline u32 edumm_random_u32_below(u32 ceil)
+{
+	u32 x = edumm_shim_random_state ? edumm_shim_random_state : 2463534242U;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	edumm_shim_random_state = x;
+	return (u32)(((u64)x * ceil) >> 32);
 }
 
 static inline unsigned long edumm_int_sqrt(unsigned long x)
