@@ -328,6 +328,7 @@ struct edumm_fault_attr {
  * @metadata_bytes: every byte edumm allocated to manage the pool
  * @fail: fault injection for every allocation point of edumm (the buddy,
  *	and the glue's bookkeeping), set up by the glue
+ * @ready: edumm_pool_init() completed (destroy may drain and count)
  */
 struct edumm_pool {
 	struct edumm_mutex check_lock;
@@ -345,6 +346,7 @@ struct edumm_pool {
 	unsigned long min_free_kbytes;
 	unsigned long metadata_bytes;
 	struct edumm_fault_attr fail;
+	bool ready;
 };
 
 /**

@@ -16,9 +16,10 @@
  *   verbose      log one line per injected failure
  *
  * Worked example: probability=100 interval=3 times=2 space=0 fails the 3rd
- * and the 6th call and no other.  With space=8, allocations of 1 << order
- * pages consume the 8 pages first, so an order-3 request passes and the
- * next one may fail.
+ * and the 6th call and no other.  With space=8, a request of size 4 (an
+ * order-2 allocation) passes and leaves space=4; the next request of size
+ * 4 or more finds space <= size and may fail, while smaller ones keep
+ * consuming what is left, as in should_fail() of the kernel.
  *
  * Where it is consulted: edumm_alloc_pages() (the buddy, like
  * should_fail_alloc_page()), the glue's per-client bookkeeping, and at load
@@ -99,7 +100,6 @@ bool edumm_should_fail(struct edumm_fault_attr *attr, unsigned long size)
 		attr->space -= size;
 		goto out_unlock;
 	}
-	attr->space = 0;
 	if (attr->interval > 1 && ++attr->count % attr->interval)
 		goto out_unlock;
 	if (attr->probability <= edumm_random_u32_below(100))

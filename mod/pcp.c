@@ -12,11 +12,12 @@
  *
  * Allocation (rmqueue_pcplist()) pops the head of the list; an empty list
  * is refilled with "batch" blocks in one go under zone->lock
- * (rmqueue_bulk(), batch >> order but at least 2 for order > 0).  Freeing
+ * (rmqueue_bulk(), batch >> order but at least 2, unless batch is 1).  Freeing
  * (free_unref_page()) pushes onto the head; once the list holds "high"
  * pages, a batch of the coldest blocks (the tails of the lists, round
  * robin) goes back to the buddy (free_pcppages_bulk()).  The spill batch
- * doubles on each spill without an allocation in between (free_factor),
+ * doubles on each spill without an allocation in between (free_factor, at
+ * most 5 doublings: CONFIG_PCP_BATCH_SCALE_MAX),
  * and frees of order > 0 right after a spill flush the whole cache, so
  * high-order blocks do not linger there.
  *
@@ -37,6 +38,9 @@
  * any CPU's.  zone->lock nests inside it.
  */
 #include "edumm_core.h"
+
+/* CONFIG_PCP_BATCH_SCALE_MAX of Debian's 6.1 config: free_factor's cap. */
+#define EDUMM_PCP_BATCH_SCALE_MAX	5
 
 static unsigned int edumm_order_to_pindex(int mt, unsigned int order)
 {
@@ -147,7 +151,7 @@ static int edumm_nr_pcp_free(struct edumm_pcp *pcp, int high, int batch, bool fr
 	min_nr_free = batch;
 	max_nr_free = high - batch;
 	batch <<= pcp->free_factor;
-	if (batch < max_nr_free)
+	if (batch < max_nr_free && pcp->free_factor < EDUMM_PCP_BATCH_SCALE_MAX)
 		pcp->free_factor++;
 	return clamp(batch, min_nr_free, max_nr_free);
 }
@@ -176,7 +180,8 @@ struct edumm_page *edumm_rmqueue_pcplist(struct edumm_zone *zone, unsigned int o
 		int batch = pcp->batch;
 		int got;
 
-		if (order)
+		/* a batch of 1 (small zones) stays 1 at every order */
+		if (batch > 1)
 			batch = max(batch >> order, 2);
 		got = edumm_rmqueue_bulk(zone, order, batch, list, mt);
 		pcp->count += got << order;
@@ -257,13 +262,21 @@ int edumm_free_unref_page(struct edumm_zone *zone, struct edumm_page *page, unsi
 void edumm_drain_zone_pages(struct edumm_zone *zone, unsigned int cpu)
 {
 	struct edumm_pcp *pcp = &zone->pcp[cpu];
+	int count;
 
-	edumm_lock(&pcp->lock);
-	if (pcp->count) {
-		edumm_free_pcppages_bulk(zone, pcp->count, pcp, 0);
-		edumm_count(zone->pool, EDUMM_PCP_DRAIN, 1);
-	}
-	edumm_unlock(&pcp->lock);
+	/* drain_pages_zone(): in bites of batch << 5, dropping the lock between */
+	do {
+		edumm_lock(&pcp->lock);
+		count = pcp->count;
+		if (count) {
+			int bite = min(count, pcp->batch << EDUMM_PCP_BATCH_SCALE_MAX);
+
+			edumm_free_pcppages_bulk(zone, bite, pcp, 0);
+			edumm_count(zone->pool, EDUMM_PCP_DRAIN, 1);
+			count -= bite;
+		}
+		edumm_unlock(&pcp->lock);
+	} while (count);
 }
 
 /**

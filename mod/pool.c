@@ -416,6 +416,7 @@ int edumm_pool_init(struct edumm_pool *pool, const struct edumm_chunk_desc *desc
 	for (zi = 0; zi < pool->nr_zones; zi++)
 		edumm_pcp_init(pool->zones[zi]);
 	edumm_pool_populate(pool);
+	pool->ready = true;
 	return 0;
 
 out_destroy:
@@ -440,7 +441,8 @@ unsigned long edumm_pool_destroy(struct edumm_pool *pool)
 	unsigned long leaked = 0;
 	unsigned int zi;
 
-	if (pool->pages && pool->zones && pool->stats) {
+	/* a pool that failed half-way has no pcp lists or locks to drain yet */
+	if (pool->ready) {
 		edumm_drain_all_pages(pool);
 		edumm_pool_snapshot(pool, &snap);
 		leaked = snap.allocated_pages;
