@@ -56,8 +56,8 @@
 
 static void edumm_set_buddy(struct edumm_page *page, unsigned int order, int mt)
 {
-	page->order = order;
-	page->mt = mt;
+	WRITE_ONCE(page->order, order);
+	WRITE_ONCE(page->mt, mt);
 	WRITE_ONCE(page->flags, EDUMM_PG_BUDDY);
 }
 
@@ -71,8 +71,8 @@ static void edumm_add_to_free_list(struct edumm_page *page, struct edumm_zone *z
 		list_add_tail(&page->lru, &area->free_list[mt]);
 	else
 		list_add(&page->lru, &area->free_list[mt]);
-	area->nr_free++;
-	zone->free_pages += 1UL << order;
+	WRITE_ONCE(area->nr_free, area->nr_free + 1);
+	WRITE_ONCE(zone->free_pages, zone->free_pages + (1UL << order));
 }
 
 static void edumm_del_from_free_list(struct edumm_page *page, struct edumm_zone *zone,
@@ -80,15 +80,15 @@ static void edumm_del_from_free_list(struct edumm_page *page, struct edumm_zone 
 {
 	list_del_init(&page->lru);
 	WRITE_ONCE(page->flags, 0);
-	zone->free_area[order].nr_free--;
-	zone->free_pages -= 1UL << order;
+	WRITE_ONCE(zone->free_area[order].nr_free, zone->free_area[order].nr_free - 1);
+	WRITE_ONCE(zone->free_pages, zone->free_pages - (1UL << order));
 }
 
 /* move_to_free_list(): same order, other migratetype list. */
 static void edumm_move_to_free_list(struct edumm_page *page, struct edumm_zone *zone,
 				    unsigned int order, int mt)
 {
-	page->mt = mt;
+	WRITE_ONCE(page->mt, mt);
 	list_move_tail(&page->lru, &zone->free_area[order].free_list[mt]);
 }
 
@@ -214,8 +214,8 @@ static struct edumm_page *edumm_rmqueue_smallest(struct edumm_zone *zone, unsign
 		edumm_del_from_free_list(page, zone, o);
 		edumm_expand(zone, page, order, o, mt);
 		/* set_pcppage_migratetype(): the head now heads a block of @order */
-		page->order = order;
-		page->mt = mt;
+		WRITE_ONCE(page->order, order);
+		WRITE_ONCE(page->mt, mt);
 		return page;
 	}
 	return NULL;
@@ -283,15 +283,17 @@ static unsigned long edumm_move_freepages_block(struct edumm_zone *zone,
 	while (idx < end) {
 		struct edumm_page *p = &pool->pages[idx];
 		u32 flags = READ_ONCE(p->flags);
+		/* pcp and allocated heads change under another CPU's pcp->lock */
+		unsigned int order = READ_ONCE(p->order);
 
 		if (flags & EDUMM_PG_BUDDY) {
-			edumm_move_to_free_list(p, zone, p->order, mt);
-			moved += 1UL << p->order;
-			idx += 1UL << p->order;
+			edumm_move_to_free_list(p, zone, order, mt);
+			moved += 1UL << order;
+			idx += 1UL << order;
 		} else if (flags & (EDUMM_PG_HEAD | EDUMM_PG_PCP)) {
-			if ((flags & EDUMM_PG_HEAD) && p->mt == EDUMM_MT_MOVABLE)
-				*movable += 1UL << p->order;
-			idx += 1UL << p->order;
+			if ((flags & EDUMM_PG_HEAD) && READ_ONCE(p->mt) == EDUMM_MT_MOVABLE)
+				*movable += 1UL << order;
+			idx += 1UL << order;
 		} else {
 			idx++;
 		}
@@ -408,8 +410,8 @@ static struct edumm_page *edumm_rmqueue(struct edumm_zone *zone, unsigned int or
 void edumm_prep_new_page(struct edumm_pool *pool, struct edumm_page *page,
 			 unsigned int order, int mt)
 {
-	page->order = order;
-	page->mt = mt;
+	WRITE_ONCE(page->order, order);
+	WRITE_ONCE(page->mt, mt);
 	WRITE_ONCE(page->flags, EDUMM_PG_HEAD);
 	edumm_count(pool, EDUMM_PGALLOC, 1);
 	edumm_count(pool, EDUMM_PGALLOC_PAGES, 1UL << order);
@@ -686,10 +688,11 @@ int edumm_free_pages(struct edumm_pool *pool, unsigned long pfn, unsigned int or
 		edumm_report("free of pfn %#lx: not the head of an allocated block\n", pfn);
 		return -EINVAL;
 	}
-	if (order >= EDUMM_MAX_ORDER || page->order != order) {
+	/* unlocked: a block being freed twice at once may change under us */
+	if (order >= EDUMM_MAX_ORDER || READ_ONCE(page->order) != order) {
 		edumm_count(pool, EDUMM_BAD_FREE_ORDER, 1);
 		edumm_report("free of pfn %#lx with order %u, allocated with order %u\n",
-			     pfn, order, page->order);
+			     pfn, order, READ_ONCE(page->order));
 		return -EINVAL;
 	}
 	zone = edumm_page_zone(pool, page);

@@ -132,7 +132,7 @@ static void edumm_free_pcppages_bulk(struct edumm_zone *zone, int count,
 			list_del_init(&page->lru);
 			WRITE_ONCE(page->flags, 0);
 			count -= 1 << order;
-			pcp->count -= 1 << order;
+			WRITE_ONCE(pcp->count, pcp->count - (1 << order));
 			edumm_free_one_page(zone, page, order, page->mt);
 		} while (count > 0 && !list_empty(list));
 	}
@@ -184,14 +184,14 @@ struct edumm_page *edumm_rmqueue_pcplist(struct edumm_zone *zone, unsigned int o
 		if (batch > 1)
 			batch = max(batch >> order, 2);
 		got = edumm_rmqueue_bulk(zone, order, batch, list, mt);
-		pcp->count += got << order;
+		WRITE_ONCE(pcp->count, pcp->count + (got << order));
 		edumm_count_cpu(zone->pool, cpu, EDUMM_PCP_REFILL, 1);
 		if (!got)
 			goto out_unlock;
 	}
 	page = list_first_entry(list, struct edumm_page, lru);
 	list_del_init(&page->lru);
-	pcp->count -= 1 << order;
+	WRITE_ONCE(pcp->count, pcp->count - (1 << order));
 	edumm_prep_new_page(zone->pool, page, order, mt);
 	edumm_count_cpu(zone->pool, cpu, EDUMM_PCP_ALLOC, 1);
 out_unlock:
@@ -232,9 +232,9 @@ int edumm_free_unref_page(struct edumm_zone *zone, struct edumm_page *page, unsi
 		edumm_cpu_put();
 		return -EINVAL;
 	}
-	page->mt = mt;
+	WRITE_ONCE(page->mt, mt);
 	list_add(&page->lru, &pcp->lists[pindex]);
-	pcp->count += 1 << order;
+	WRITE_ONCE(pcp->count, pcp->count + (1 << order));
 	edumm_count_cpu(zone->pool, cpu, EDUMM_PGFREE, 1);
 	edumm_count_cpu(zone->pool, cpu, EDUMM_PGFREE_PAGES, 1UL << order);
 	edumm_count_cpu(zone->pool, cpu, EDUMM_PCP_FREE, 1);

@@ -47,8 +47,14 @@ typedef uint64_t u64;
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
 #define ____cacheline_aligned_in_smp __attribute__((aligned(64)))
 
-#define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
-#define WRITE_ONCE(x, v)	(*(volatile __typeof__(x) *)&(x) = (v))
+/*
+ * Marked accesses, as the kernel's: relaxed atomics here, so that
+ * ThreadSanitizer knows a racing READ_ONCE() against a WRITE_ONCE() is
+ * intended (KCSAN's view in the kernel), and reports any plain access that
+ * races.
+ */
+#define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 
 #define min(a, b)		({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); _a < _b ? _a : _b; })
 #define max(a, b)		({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); _a > _b ? _a : _b; })
@@ -65,7 +71,7 @@ struct list_head {
 
 static inline void INIT_LIST_HEAD(struct list_head *list)
 {
-	list->next = list;
+	WRITE_ONCE(list->next, list);
 	list->prev = list;
 }
 
@@ -78,7 +84,7 @@ static inline void __list_add(struct list_head *entry, struct list_head *prev,
 	next->prev = entry;
 	entry->next = next;
 	entry->prev = prev;
-	prev->next = entry;
+	WRITE_ONCE(prev->next, entry);
 }
 
 static inline void list_add(struct list_head *entry, struct list_head *head)
@@ -95,7 +101,7 @@ static inline void __list_del_entry(struct list_head *entry)
 {
 	assert(entry->prev->next == entry && entry->next->prev == entry);
 	entry->next->prev = entry->prev;
-	entry->prev->next = entry->next;
+	WRITE_ONCE(entry->prev->next, entry->next);
 }
 
 static inline void list_del_init(struct list_head *entry)

@@ -146,11 +146,11 @@ static void *checker_fn(void *arg)
 {
 	(void)arg;
 	ut_set_cpu(NR_WORKERS);
-	while (!sh.done) {
+	while (!__atomic_load_n(&sh.done, __ATOMIC_ACQUIRE)) {
 		/* print the first bad check in full, then only count */
 		unsigned long n = edumm_pool_check(sh.pool, sh.violations ? NULL : &ut_diag_out);
 
-		sh.checks++;
+		__atomic_add_fetch(&sh.checks, 1, __ATOMIC_RELAXED);
 		sh.violations += n;
 	}
 	return NULL;
@@ -182,8 +182,8 @@ static void churn(const struct edumm_chunk_desc *d, unsigned int nr, int nodes)
 	}
 	for (i = 0; i < NR_WORKERS; i++)
 		pthread_join(w[i].thread, NULL);
-	checks_during = sh.checks;
-	sh.done = true;
+	checks_during = __atomic_load_n(&sh.checks, __ATOMIC_RELAXED);
+	__atomic_store_n(&sh.done, true, __ATOMIC_RELEASE);
 	pthread_join(checker, NULL);
 	ASSERT_FALSE(ut_has_failed());
 
