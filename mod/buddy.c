@@ -576,8 +576,9 @@ static bool edumm_pool_has_pcp_pages(struct edumm_pool *pool)
  * @alloc_flags: EDUMM_AF_* bits
  *
  * The fast path tries every zone of the zonelist at the low watermark; the
- * slow path tries again at the min watermark (or none, with
- * EDUMM_AF_NO_WMARK) and, if pages sit on per-CPU lists, drains them and
+ * slow path tries again at the min watermark (half of it with
+ * EDUMM_AF_HIGH, none with EDUMM_AF_NO_WMARK) and, if pages sit on
+ * per-CPU lists, drains them and
  * tries once more, as __alloc_pages_direct_reclaim() does after a failed
  * reclaim.  There is no reclaim, compaction or OOM killer (yet).  Fault
  * injection (pool->fail, see fault.c) may fail any request first.
@@ -602,7 +603,9 @@ struct edumm_page *edumm_alloc_pages(struct edumm_pool *pool, unsigned int order
 		return NULL;
 	}
 
-	page = edumm_get_page_from_freelist(pool, order, mt, alloc_flags, EDUMM_WMARK_LOW);
+	/* the fast path ignores EDUMM_AF_HIGH: gfp_to_alloc_flags() is slow-path only */
+	page = edumm_get_page_from_freelist(pool, order, mt, alloc_flags & ~EDUMM_AF_HIGH,
+					    EDUMM_WMARK_LOW);
 	if (page)
 		goto got_page;
 	edumm_count(pool, EDUMM_WMARK_LOW_FAIL, 1);

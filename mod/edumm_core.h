@@ -20,11 +20,13 @@
  *                           -> pcp[cpu]          -> lists[order, migratetype]
  *
  * Lock order (outermost first):
- *   1. pool->check_lock   (mutex in the kernel; only the checker and the
- *                          debugfs readers that walk lists take it)
+ *   1. pool->check_lock   (a mutex: serializes invariant checkers, which
+ *                          then freeze the pool with stop_machine())
  *   2. pcp->lock          (one per CPU per zone)
  *   3. zone->lock         (one per zone)
- * No path takes two zone locks, or a pcp lock while holding a zone lock.
+ *   4. fail.lock          (fault injection's counters; a leaf)
+ * No path takes two zone locks, two pcp locks, or a pcp lock while holding
+ * a zone lock.
  */
 #ifndef _EDUMM_CORE_H
 #define _EDUMM_CORE_H
@@ -309,8 +311,7 @@ struct edumm_fault_attr {
 
 /**
  * struct edumm_pool - everything edumm manages
- * @check_lock: serializes whole-pool walks (checker, list dumps); the
- *	outer lock for taking every pcp lock of a zone at once
+ * @check_lock: serializes invariant checkers (edumm_pool_check())
  * @chunks: sorted by start_pfn
  * @nr_chunks: entries in @chunks
  * @pages: descriptors, chunk after chunk

@@ -29,8 +29,9 @@
  * to the caller: NULL or -ENOMEM.
  *
  * Locking: attr->lock guards times, space and count, so that concurrent
- * callers never inject more than "times" failures.  It is a leaf lock,
- * taken with no edumm lock held.
+ * callers never inject more than "times" failures.  It is a leaf lock:
+ * nothing is taken under it (the glue calls in with a client's mutex
+ * held, the buddy with no lock).
  */
 #include "edumm_core.h"
 

@@ -283,9 +283,10 @@ void edumm_drain_zone_pages(struct edumm_zone *zone, unsigned int cpu)
  * edumm_drain_all_pages() - empty every per-CPU list of the pool
  * @pool: the pool
  *
- * Unlike drain_all_pages(), which asks each CPU to drain its own lists,
- * this drains them all from the calling CPU, which the per-pcp lock makes
- * safe.  Pages freed concurrently may land on a list again right after.
+ * Like __drain_all_pages() of 6.1, this drains every CPU's lists from the
+ * calling CPU, which the per-pcp lock makes safe (before 5.19 the kernel
+ * had to ask each CPU to drain its own).  Pages freed concurrently may
+ * land on a list again right after.
  *
  * Context: may spin; takes each pcp->lock and zone->lock in turn.
  */

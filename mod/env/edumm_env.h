@@ -13,11 +13,11 @@
  *   struct edumm_lock   spinning lock, never held across a sleep; each
  *                       edumm_lock_init() call site is its own lockdep class
  *   struct edumm_mutex  sleeping lock, the outer lock of whole-pool walks
- *   edumm_lock_nest()   take one of many locks of a class for a walk that
- *                       holds them all, under the outer mutex (lockdep's
- *                       spin_lock_nest_lock); released by
- *                       edumm_unlock_nest().  Hidden from sparse's context
- *                       tracking, which cannot follow locks taken in loops.
+ *   edumm_stop_machine() run a function while every CPU is stopped with
+ *                       preemption and interrupts off: no CPU is inside a
+ *                       section that holds a struct edumm_lock, so every
+ *                       structure those locks guard is at rest.  May sleep
+ *                       (the caller); the function must not.
  *   edumm_cpu_get/put() pin the caller to a CPU and return its id; no sleep
  *                       in between
  *   edumm_meta_alloc()  zeroed memory for metadata, may sleep, NULL on
@@ -52,6 +52,7 @@
 #include <linux/bits.h>
 #include <linux/kernel.h>
 #include <linux/random.h>
+#include <linux/stop_machine.h>
 
 struct edumm_lock {
 	spinlock_t lock;	/* what it guards is documented at each use */
@@ -67,20 +68,7 @@ struct edumm_mutex {
 #define edumm_unlock(l)			spin_unlock(&(l)->lock)
 #define edumm_lock_assert_held(l)	lockdep_assert_held(&(l)->lock)
 
-#define edumm_lock_nest(l, outer)				\
-	do {							\
-		spinlock_t *__l = &(l)->lock;			\
-								\
-		spin_lock_nest_lock(__l, &(outer)->lock);	\
-		__release(__l);					\
-	} while (0)
-#define edumm_unlock_nest(l)					\
-	do {							\
-		spinlock_t *__l = &(l)->lock;			\
-								\
-		__acquire(__l);					\
-		spin_unlock(__l);				\
-	} while (0)
+#define edumm_stop_machine(fn, data)	stop_machine(fn, data, NULL)
 
 #define edumm_mutex_init(m)		mutex_init(&(m)->lock)
 #define edumm_mutex_destroy(m)		mutex_destroy(&(m)->lock)

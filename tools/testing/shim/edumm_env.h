@@ -20,6 +20,11 @@
  *          edumm_shim_meta_fail_nth can make the N-th allocation fail.
  *   locks  pthread mutexes that remember their owner, so that
  *          edumm_lock_assert_held() really asserts.
+ *   stop_machine  a process-wide rwlock: holding any struct edumm_lock
+ *          holds it for reading (like the kernel's spinlocks disable
+ *          preemption, which stop_machine() waits out), and
+ *          edumm_stop_machine() takes it for writing.  Sleeping locks
+ *          (struct edumm_mutex) do not take it.
  */
 #ifndef _EDUMM_ENV_H
 #define _EDUMM_ENV_H
@@ -138,11 +143,17 @@ struct edumm_lock {
 };
 
 struct edumm_mutex {
-	struct edumm_lock lk;	/* a sleeping lock is a lock here */
+	pthread_mutex_t m;	/* a sleeping lock: not part of the "world" */
 };
+
+/* Defined here, weak, so that every test harness gets them without a word. */
+__attribute__((weak)) pthread_rwlock_t edumm_shim_world = PTHREAD_RWLOCK_INITIALIZER;
+__attribute__((weak)) __thread unsigned int edumm_shim_locks_held;
 
 static inline void edumm_shim_lock(struct edumm_lock *l)
 {
+	if (!edumm_shim_locks_held++)
+		pthread_rwlock_rdlock(&edumm_shim_world);
 	pthread_mutex_lock(&l->m);
 	l->owner = pthread_self();
 	l->held = true;
@@ -153,21 +164,32 @@ static inline void edumm_shim_unlock(struct edumm_lock *l)
 	assert(l->held && pthread_equal(l->owner, pthread_self()));
 	l->held = false;
 	pthread_mutex_unlock(&l->m);
+	assert(edumm_shim_locks_held);
+	if (!--edumm_shim_locks_held)
+		pthread_rwlock_unlock(&edumm_shim_world);
+}
+
+static inline int edumm_stop_machine(int (*fn)(void *), void *data)
+{
+	int ret;
+
+	assert(!edumm_shim_locks_held);
+	pthread_rwlock_wrlock(&edumm_shim_world);
+	ret = fn(data);
+	pthread_rwlock_unlock(&edumm_shim_world);
+	return ret;
 }
 
 #define edumm_lock_init(l)	pthread_mutex_init(&(l)->m, NULL)
 #define edumm_lock(l)		edumm_shim_lock(l)
 #define edumm_unlock(l)		edumm_shim_unlock(l)
-#define edumm_lock_nest(l, outer) \
-	do { assert((outer)->lk.held); edumm_shim_lock(l); } while (0)
-#define edumm_unlock_nest(l)	edumm_shim_unlock(l)
 #define edumm_lock_assert_held(l) \
 	assert((l)->held && pthread_equal((l)->owner, pthread_self()))
 
-#define edumm_mutex_init(mx)	pthread_mutex_init(&(mx)->lk.m, NULL)
-#define edumm_mutex_destroy(mx)	pthread_mutex_destroy(&(mx)->lk.m)
-#define edumm_mutex_lock(mx)	edumm_shim_lock(&(mx)->lk)
-#define edumm_mutex_unlock(mx)	edumm_shim_unlock(&(mx)->lk)
+#define edumm_mutex_init(mx)	pthread_mutex_init(&(mx)->m, NULL)
+#define edumm_mutex_destroy(mx)	pthread_mutex_destroy(&(mx)->m)
+#define edumm_mutex_lock(mx)	pthread_mutex_lock(&(mx)->m)
+#define edumm_mutex_unlock(mx)	pthread_mutex_unlock(&(mx)->m)
 
 /*** Simulated machine ***/
 
