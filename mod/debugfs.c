@@ -72,41 +72,21 @@ static void edumm_seq_vprintf(struct edumm_out *out, const char *fmt,
 		.m = (seq),						\
 	}
 
-static int edumm_dbg_buddyinfo_show(struct seq_file *m, void *unused)
-{
-	EDUMM_SEQ_OUT(so, m);
+/* A read-only file whose text is what edumm_show_<name>() writes. */
+#define EDUMM_DEBUGFS_SHOW(name)					\
+static int edumm_dbg_##name##_show(struct seq_file *m, void *unused)	\
+{									\
+	EDUMM_SEQ_OUT(so, m);						\
+									\
+	edumm_show_##name(&edumm_pool, &so.out);			\
+	return 0;							\
+}									\
+DEFINE_SHOW_ATTRIBUTE(edumm_dbg_##name)
 
-	edumm_show_buddyinfo(&edumm_pool, &so.out);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(edumm_dbg_buddyinfo);
-
-static int edumm_dbg_pagetypeinfo_show(struct seq_file *m, void *unused)
-{
-	EDUMM_SEQ_OUT(so, m);
-
-	edumm_show_pagetypeinfo(&edumm_pool, &so.out);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(edumm_dbg_pagetypeinfo);
-
-static int edumm_dbg_zoneinfo_show(struct seq_file *m, void *unused)
-{
-	EDUMM_SEQ_OUT(so, m);
-
-	edumm_show_zoneinfo(&edumm_pool, &so.out);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(edumm_dbg_zoneinfo);
-
-static int edumm_dbg_pool_show(struct seq_file *m, void *unused)
-{
-	EDUMM_SEQ_OUT(so, m);
-
-	edumm_show_pool(&edumm_pool, &so.out);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(edumm_dbg_pool);
+EDUMM_DEBUGFS_SHOW(buddyinfo);
+EDUMM_DEBUGFS_SHOW(pagetypeinfo);
+EDUMM_DEBUGFS_SHOW(zoneinfo);
+EDUMM_DEBUGFS_SHOW(pool);
 
 /*
  * If the report outgrows the seq_file buffer, seq_read() calls this again
