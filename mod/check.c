@@ -19,8 +19,9 @@
  *      or an allocated block, each starting at a head with exactly one of
  *      the three flags and covering 2^order pages whose other descriptors
  *      carry no flag (an overlap shows up as a flag inside a block);
- *   D2 every block is aligned to its order (pfn % 2^order == 0) and its
- *      pages are consecutive pfns of one zone;
+ *   D2 every block is aligned to its order (pfn % 2^order == 0), its pages
+ *      are consecutive pfns of one zone, and a pfn lookup of its head finds
+ *      that very descriptor;
  *   D3 no two free buddies of the same order are left unmerged;
  *   D4 the flagged heads number as many as the list entries (so every
  *      free or pcp head is on a list);
@@ -193,6 +194,9 @@ static unsigned long edumm_check_block(struct edumm_checker *ck, unsigned long i
 	if (pfn & (size - 1))
 		edumm_violation(ck, "pfn %#lx: block of order %u is not aligned\n",
 				pfn, head->order);
+	if (edumm_pfn_to_page(pool, pfn) != head)
+		edumm_violation(ck, "pfn %#lx: its descriptor is not found by a pfn lookup\n",
+				pfn);
 	if (idx + size > pool->nr_pages) {
 		edumm_violation(ck, "pfn %#lx: order-%u block runs past the pool\n",
 				pfn, head->order);

@@ -172,6 +172,9 @@ static bool edumm_desc_valid(const struct edumm_chunk_desc *d)
 		return false;
 	if (d->start_pfn & ((1UL << d->order) - 1))
 		return false;
+	/* the last page must be a physical address (and not wrap to pfn 0) */
+	if (d->start_pfn + (1UL << d->order) - 1 > (ULONG_MAX >> EDUMM_PAGE_SHIFT))
+		return false;
 	if (d->nid < 0 || d->nid >= EDUMM_MAX_NUMNODES)
 		return false;
 	return d->zone_type >= 0 && d->zone_type < EDUMM_NR_ZONES;
