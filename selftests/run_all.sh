@@ -4,7 +4,20 @@
 # Run every edumm selftest and summarise the TAP results.
 #
 #   1. edumm_test       kselftest_harness tests of /dev/edumm and debugfs
-#   2. edumm_module.sh  load/unload, bad parameters, MemFree after rmmod
+#   2. edumm_fuzz       the ioctl fuzzer: a bounded run with a fixed seed,
+#                       then the same run with edumm's fault injection on
+#   3. edumm_module.sh  load/unload, bad parameters, MemFree after rmmod
+#
+# The fuzzer runs are set from the environment (the defaults in brackets):
+#   EDUMM_FUZZ_SEED     seed of both runs [0xed0f022]
+#   EDUMM_FUZZ_CALLS    calls per run, all processes together [50000]
+#   EDUMM_FUZZ_PROCS    worker processes [4]
+#   EDUMM_FUZZ_FAIL_PROBABILITY  percent for the second run [10]
+#   EDUMM_FUZZ_FAIL_CALLS        calls of the second run [EDUMM_FUZZ_CALLS]
+# so that "make check-debug" can run a longer one, and a failure can be
+# replayed with "edumm_fuzz --seed S --calls N --procs P" as it prints.
+# The second run needs debugfs edumm/fail/: without it that run is a
+# "# SKIP" result, which counts as failed here (see below).
 #
 # Meant for the test VM ("make vm-test" runs this script there), where
 # edumm.ko is loaded before this script starts.  There nothing may skip:
@@ -13,7 +26,7 @@
 #
 # The last line is always
 #   selftests: N passed, M failed
-# counting the "ok" / "not ok" lines of both programs; a program that dies
+# counting the "ok" / "not ok" lines of every program; a program that dies
 # before printing all of its plan ("1..N") has the missing results counted
 # as failed.  Exit status: 0 if M is 0, else 1.
 #
@@ -85,6 +98,31 @@ fi
 EDUMM_REQUIRE_DEVICE=1
 export EDUMM_REQUIRE_DEVICE
 
+# skip_result REASON - the TAP of a test that cannot run.
+# shellcheck disable=SC2317 # only called through run()
+skip_result() {
+	echo "TAP version 13"
+	echo "1..1"
+	echo "ok 1 # SKIP $*"
+}
+
+fuzz_seed=${EDUMM_FUZZ_SEED:-0xed0f022}
+fuzz_calls=${EDUMM_FUZZ_CALLS:-50000}
+fuzz_procs=${EDUMM_FUZZ_PROCS:-4}
+fuzz_fail=${EDUMM_FUZZ_FAIL_PROBABILITY:-10}
+fuzz_fail_calls=${EDUMM_FUZZ_FAIL_CALLS:-$fuzz_calls}
+
 run edumm_test "$dir/edumm_test"
+run edumm_fuzz "$dir/edumm_fuzz" --seed "$fuzz_seed" --calls "$fuzz_calls" \
+	--procs "$fuzz_procs"
+if [ -d /sys/kernel/debug/edumm/fail ]; then
+	run edumm_fuzz_fail "$dir/edumm_fuzz" --seed "$fuzz_seed" \
+		--calls "$fuzz_fail_calls" --procs "$fuzz_procs" \
+		--fail-probability "$fuzz_fail"
+else
+	run edumm_fuzz_fail skip_result \
+		"edumm_fuzz --fail-probability: fault injection knobs missing" \
+		"(no /sys/kernel/debug/edumm/fail)"
+fi
 run edumm_module "$dir/edumm_module.sh"
 summary

@@ -1,0 +1,3245 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * edumm_fuzz - a seeded, multi-process fuzzer of /dev/edumm.
+ *
+ *   edumm_fuzz [--seed S] [--calls N] [--procs P] [--worker W]
+ *              [--fail-probability PCT] [--verbose]
+ *
+ * P worker processes (default 4), each with its own file descriptor (its
+ * own edumm client), run N calls between them (default 50000).  A call is
+ * one step of a random program over the uapi:
+ *   - an ioctl of the table with valid, boundary (0, 1, the limits and one
+ *     past them, the sign bit, ~0) or garbage fields, through a good,
+ *     unaligned, in-a-mapped-block, read-only, half read-only, NULL,
+ *     unmapped, PROT_NONE, too short (runs into a guard page), kernel,
+ *     non-canonical or low pointer; an unknown ioctl command;
+ *   - mmap() of a block, valid or not (length, offset, flags), sometimes
+ *     MAP_FIXED over another mapping; munmap() of a whole mapping, its
+ *     head, its tail or a hole; mremap() (move all or part, shrink, grow,
+ *     duplicate, move over another mapping); mprotect() and
+ *     madvise(MADV_DONTNEED) of all or part of a mapping (VMA splits);
+ *   - writing or verifying a block's pattern; vmsplice() of mapped pages
+ *     into a pipe, which keeps references to them, and reading them back;
+ *   - two threads racing on one block: FREE against mmap(), FREE, or the
+ *     munmap() of its last mapping;
+ *   - fork(): the child either fuzzes on in the fd it shares with its
+ *     parent (the same client) and exits with or without freeing what it
+ *     holds, or exits at once, holding copies of its parent's mappings;
+ *   - close and reopen of the device (mapped blocks outlive the close,
+ *     pinned ones become orphans), a debugfs read or write (check must
+ *     say "ok" at any moment, also mid-run).
+ * At its end a process either unmaps, frees and closes everything (all of
+ * which must succeed) or exits holding it.
+ *
+ * The oracle.  Every call has the exact set of results the uapi allows for
+ * that input (uapi/linux/edumm.h): an unknown command only -ENOTTY; a bad
+ * pointer only -EFAULT; a bad order, migratetype, flag or reserved field
+ * only -EINVAL; an unknown handle only -ENOENT; freeing a mapped or pinned
+ * block only -EBUSY; a valid allocation only 0 or -ENOMEM.  A failed call
+ * must leave the argument as it was, a success must echo every (in) field
+ * and zero every reserved (out) field, and nothing may be written outside
+ * the argument.  Each page of a block carries a pattern derived from the
+ * process that allocated it, the handle, the page and a per-page
+ * generation, or zeroes if it was never written; it is checked before
+ * every munmap(), when it is read back through a pipe, and at the end.
+ * Anything else is a failure, reported with the process, its seed, the
+ * call number and the call itself.  While another process may allocate on
+ * the same client (after a fork), only handles that cannot be live are
+ * used as "unknown" ones.
+ *
+ * After every worker has exited: one open/close of the device (which
+ * returns released orphans to the pool), "drain" into debugfs control,
+ * debugfs check must read exactly "ok", and the pool's allocated_pages and
+ * (after the drain) free_pages must be back to their values from before
+ * the run.
+ *
+ * Fault injection.  --fail-probability PCT sets edumm's fault_attr knobs
+ * in /sys/kernel/debug/edumm/fail/ (probability=PCT interval=1 times=-1
+ * space=0 verbose=0) for the run and restores the old values afterwards,
+ * also when the run fails or is interrupted.  Calls that allocate
+ * (EDUMM_IOC_PAGE_ALLOC, open()) may then also fail with -ENOMEM;
+ * everything else must hold as before.  Before the run a probe checks that
+ * the knobs make PAGE_ALLOC fail, and where fail/injected exists that
+ * every injected failure came out as exactly one -ENOMEM.
+ *
+ * Reproducing.  Worker w runs on the seed mix64(S ^ mix64(w + 1)) and each
+ * fork child on a seed drawn from its parent's stream: every choice of a
+ * process follows from its seed and the results the kernel gave it (a
+ * race always ends in the same state, whichever thread won).  A replay of
+ * the printed command line takes the same path as long as those results
+ * do not depend on timing: they do once the pool runs short (-ENOMEM),
+ * under fault injection (the kernel's random choices), and once a fork
+ * child allocates on the fd it shares with its parent (the handle numbers
+ * interleave).  --worker W runs worker W of the P alone (its seed and its
+ * share of the calls), a smaller --calls a prefix of the same run, and
+ * --verbose prints every call.
+ *
+ * Adding an ioctl.  Describe its structure with FZ_FIELD()s (a kind per
+ * field: range, mask, reserved-zero, handle, output) and add one
+ * FZ_IOCTL() row to ioctls[]; the fuzzer derives the size and direction
+ * from the command number and checks at start-up that the fields tile the
+ * structure.  selftests/Makefile refuses to build the fuzzer while an
+ * EDUMM_IOC_* command of the uapi header has no row.
+ *
+ * Output is TAP; the exit status is 0 only if everything held, 4 (skip)
+ * without the device unless EDUMM_REQUIRE_DEVICE is set.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdnoreturn.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+
+#include <linux/edumm.h>
+
+#include "kselftest.h"
+
+#define EDUMM_DEV		"/dev/edumm"
+#define EDUMM_DEBUGFS		"/sys/kernel/debug/edumm"
+#define EDUMM_FAIL_DIR		EDUMM_DEBUGFS "/fail"
+
+#define DEFAULT_CALLS		50000ULL
+#define DEFAULT_PROCS		4U
+#define MAX_PROCS		64U
+
+#define MAX_BLOCKS		64	/* blocks one process tracks */
+#define MAX_MAPS		128	/* mappings one process tracks */
+#define MAX_FREED		16	/* freed handles remembered */
+#define MAX_PINS		8	/* pipes holding block pages */
+#define PIN_PAGES		16	/* a pipe's default capacity */
+#define MAX_CHILDREN		2	/* live fork children of a process */
+#define MAX_DEPTH		2	/* fork generations below a worker */
+#define MAX_ARG			256	/* largest ioctl argument */
+#define CANARY			64	/* guard bytes on each side of it */
+#define CANARY_BYTE		0xa5
+#define NR_ERRNO		135	/* result buckets: 0..133, 134 other */
+#define MSG_MAX			2048
+
+/* No handle from here on can be live: a run makes far fewer allocations. */
+#define SURELY_DEAD_HANDLE	0x100000000ULL
+
+/*** results: sets of allowed outcomes ***/
+
+enum {
+	EB_OK, EB_ENOENT, EB_ENOMEM, EB_EFAULT, EB_EBUSY, EB_EINVAL,
+	EB_ENOTTY, EB_EOVERFLOW, NR_EB,
+};
+
+static const int eb_errno[NR_EB] = {
+	0, ENOENT, ENOMEM, EFAULT, EBUSY, EINVAL, ENOTTY, EOVERFLOW,
+};
+
+#define E(name)			(1U << EB_##name)
+
+/* The bit of a result (0 or a positive errno); 0 if it is none of ours. */
+static unsigned int ebit(int err)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_EB; i++)
+		if (eb_errno[i] == err)
+			return 1U << i;
+	return 0;
+}
+
+static const char *errname(int err)
+{
+	static char buf[16];
+	const char *name;
+
+	if (!err)
+		return "0";
+	name = strerrorname_np(err);
+	if (name)
+		return name;
+	snprintf(buf, sizeof(buf), "errno %d", err);
+	return buf;
+}
+
+static const char *eset_str(unsigned int set, char *buf, size_t size)
+{
+	size_t len = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < NR_EB; i++) {
+		if (!(set & 1U << i))
+			continue;
+		len += snprintf(buf + len, size - len, "%s%s", len ? "|" : "",
+				errname(eb_errno[i]));
+		if (len >= size)
+			break;
+	}
+	return buf;
+}
+
+/*** the ioctl table ***/
+
+enum fz_kind {
+	FK_RANGE,	/* (in) valid in [lo, hi], else ->err */
+	FK_MASK,	/* (in) valid if no bit outside hi, else ->err */
+	FK_ZERO,	/* (in) reserved: must be 0, else ->err */
+	FK_HANDLE,	/* (in) a live handle of this file, else ENOENT */
+	FK_OUT,		/* (out) the input is ignored */
+	FK_OUT_ZERO,	/* (out) reserved: input ignored, 0 on output */
+};
+
+/*
+ * A field of an ioctl structure.  The uapi structures have no implicit
+ * padding, so the fields tile the structure and check_table() derives each
+ * field's size from the next field's offset (or the size in the command).
+ */
+struct fz_field {
+	const char *name;		/* NULL ends the list */
+	unsigned int offset;
+	unsigned int size;		/* element: 4 or 8 (check_table()) */
+	unsigned int count;		/* array elements (1: a scalar) */
+	enum fz_kind kind;
+	__u64 lo, hi;
+	unsigned int err;		/* E() of an invalid value */
+	__u64 (*gen)(void);		/* valid values, if not uniform */
+};
+
+#define FZ_FIELD(type, member, k, l, h, e, g) {				\
+	.name = #member,						\
+	.offset = offsetof(type, member),				\
+	.kind = k, .lo = l, .hi = h, .err = e, .gen = g,		\
+}
+
+#define FZ_OUTPUT(type, member)						\
+	FZ_FIELD(type, member, FK_OUT, 0, 0, 0, NULL)
+
+#define FZ_ARRAY(type, member, elem_size, n, k) {			\
+	.name = #member,						\
+	.offset = offsetof(type, member),				\
+	.size = elem_size, .count = n,					\
+	.kind = k, .err = E(EINVAL),					\
+}
+
+struct fz_ioctl {
+	const char *name;
+	unsigned int cmd;
+	struct fz_field *fields;
+	unsigned int nr_fields;		/* counted by check_table() */
+	unsigned int weight;		/* relative frequency */
+	bool allocates;			/* ENOMEM under fault injection */
+	/* results of a call whose fields are all valid (E() bits) */
+	unsigned int (*expect)(const void *arg);
+	/* check the output of a success, update the model */
+	void (*done)(const void *in, const void *out);
+	/* optional: after an allowed error */
+	void (*failed)(const void *in, int err);
+};
+
+#define FZ_IOCTL(c, f, w, a, e, d, fl) {				\
+	.name = #c, .cmd = c, .fields = f,				\
+	.weight = w, .allocates = a, .expect = e, .done = d,		\
+	.failed = fl,							\
+}
+
+static __u64 gen_order(void);
+static unsigned int expect_ok(const void *arg);
+static unsigned int expect_alloc(const void *arg);
+static unsigned int expect_free(const void *arg);
+static void version_done(const void *in, const void *out);
+static void alloc_done(const void *in, const void *out);
+static void free_done(const void *in, const void *out);
+static void free_failed(const void *in, int err);
+static void info_done(const void *in, const void *out);
+
+static struct fz_field version_fields[] = {
+	FZ_OUTPUT(struct edumm_version, major),
+	FZ_OUTPUT(struct edumm_version, minor),
+	FZ_OUTPUT(struct edumm_version, patch),
+	FZ_FIELD(struct edumm_version, reserved, FK_OUT_ZERO, 0, 0, 0, NULL),
+	{ }
+};
+
+static struct fz_field page_alloc_fields[] = {
+	FZ_FIELD(struct edumm_page_alloc, order, FK_RANGE,
+		 0, EDUMM_MAX_ORDER - 1, E(EINVAL), gen_order),
+	FZ_FIELD(struct edumm_page_alloc, migratetype, FK_RANGE,
+		 EDUMM_MIGRATE_UNMOVABLE, EDUMM_MIGRATE_RECLAIMABLE, E(EINVAL),
+		 NULL),
+	FZ_FIELD(struct edumm_page_alloc, flags, FK_MASK,
+		 0, EDUMM_ALLOC_FLAGS_MASK, E(EINVAL), NULL),
+	FZ_FIELD(struct edumm_page_alloc, reserved, FK_ZERO, 0, 0, E(EINVAL),
+		 NULL),
+	FZ_OUTPUT(struct edumm_page_alloc, handle),
+	FZ_OUTPUT(struct edumm_page_alloc, pfn),
+	FZ_OUTPUT(struct edumm_page_alloc, mmap_offset),
+	{ }
+};
+
+static struct fz_field handle_fields[] = {
+	FZ_FIELD(struct edumm_handle, handle, FK_HANDLE, 0, 0, E(ENOENT),
+		 NULL),
+	{ }
+};
+
+static struct fz_field info_fields[] = {
+	FZ_OUTPUT(struct edumm_info, page_size),
+	FZ_OUTPUT(struct edumm_info, max_order),
+	FZ_OUTPUT(struct edumm_info, nr_nodes),
+	FZ_OUTPUT(struct edumm_info, nr_zones),
+	FZ_OUTPUT(struct edumm_info, pool_pages),
+	FZ_OUTPUT(struct edumm_info, free_pages),
+	FZ_OUTPUT(struct edumm_info, pcp_pages),
+	FZ_OUTPUT(struct edumm_info, allocated_pages),
+	FZ_OUTPUT(struct edumm_info, metadata_bytes),
+	FZ_ARRAY(struct edumm_info, reserved, sizeof(__u64), 8, FK_OUT_ZERO),
+	{ }
+};
+
+/* Every ioctl of uapi/linux/edumm.h, one row each (see the top). */
+static struct fz_ioctl ioctls[] = {
+	FZ_IOCTL(EDUMM_IOC_VERSION, version_fields, 20, false,
+		 expect_ok, version_done, NULL),
+	FZ_IOCTL(EDUMM_IOC_PAGE_ALLOC, page_alloc_fields, 300, true,
+		 expect_alloc, alloc_done, NULL),
+	FZ_IOCTL(EDUMM_IOC_FREE, handle_fields, 240, false,
+		 expect_free, free_done, free_failed),
+	FZ_IOCTL(EDUMM_IOC_INFO, info_fields, 30, false,
+		 expect_ok, info_done, NULL),
+};
+
+#define NR_IOCTLS		ARRAY_SIZE(ioctls)
+
+/*** operations and statistics ***/
+
+enum {
+	ST_BADCMD = NR_IOCTLS,	/* after one slot per ioctl row */
+	ST_MMAP,
+	ST_MUNMAP,
+	ST_MUNMAP_PART,
+	ST_MREMAP,
+	ST_MPROTECT,
+	ST_ZAP,
+	ST_RACE,
+	ST_PIN,
+	ST_WRITE,
+	ST_VERIFY,
+	ST_FORK,
+	ST_REOPEN,
+	ST_OPEN,
+	ST_DEBUGFS,
+	NR_ST,
+};
+
+static const char * const st_names[NR_ST - NR_IOCTLS] = {
+	"unknown ioctl cmd", "mmap", "munmap", "munmap (partial)", "mremap",
+	"mprotect", "madvise", "race (2 threads)", "vmsplice/read",
+	"write pattern", "verify pattern", "fork", "close", "open",
+	"debugfs",
+};
+
+/* Argument pointers of ioctls. */
+enum fz_ptr {
+	PTR_GOOD,		/* 8-aligned, in read-write memory */
+	PTR_UNALIGNED,		/* 1..7 bytes off: must work the same */
+	PTR_IN_BLOCK,		/* inside a mapped edumm block */
+	PTR_READONLY,		/* a read-only page */
+	PTR_RO_TAIL,		/* starts read-write, ends read-only */
+	PTR_NULL,
+	PTR_UNMAPPED,		/* a page just unmapped */
+	PTR_PROT_NONE,		/* a PROT_NONE page */
+	PTR_SHORT,		/* runs into a PROT_NONE page */
+	PTR_KERNEL,		/* kernel addresses */
+	PTR_NONCANONICAL,	/* above or across the user address limit */
+	PTR_LOW,		/* below mmap_min_addr */
+	NR_PTR,
+};
+
+static const char * const ptr_names[NR_PTR] = {
+	"good", "unaligned", "in-block", "read-only", "read-only-tail",
+	"NULL", "unmapped", "PROT_NONE", "too-short", "kernel",
+	"non-canonical", "low",
+};
+
+/* Shared by every process of the run (MAP_SHARED | MAP_ANONYMOUS). */
+struct fz_shared {
+	int failed;			/* set once, by the first failure */
+	char failmsg[MSG_MAX];
+	unsigned int next_id;		/* ids of fork children */
+	unsigned int live;		/* processes alive */
+	__u64 calls;
+	__u64 res[NR_ST][NR_ERRNO];
+	__u64 nsecs[NR_ST];		/* time spent in each kind of call */
+	__u64 ptrs[NR_PTR];
+	__u64 forks_continue, forks_exit, forks_refused;
+	__u64 exits_clean, exits_dirty;
+	__u64 verified_bytes, written_bytes;
+};
+
+/*** the model of one process ***/
+
+/*
+ * A block this process allocated.  Page p holds the pattern of generation
+ * gen[p] (1..255), or zeroes while gen[p] is 0: it was never written.
+ */
+struct fz_block {
+	bool used;
+	bool detached;		/* its file is closed: maps or pins keep it */
+	unsigned int order;
+	unsigned int nr_maps;	/* records in maps[] */
+	unsigned int nr_pins;	/* records in pins[] */
+	__u64 handle;
+	__u64 pfn;
+	__u64 salt;		/* the process that allocated it */
+	unsigned char *gen;	/* per-page pattern generation */
+};
+
+struct fz_map {
+	bool used;
+	bool zapped;		/* MADV_DONTNEED: no ptes, touching is SIGBUS */
+	int block;		/* index in blocks[] */
+	char *addr;
+	unsigned int first;	/* first page of the block mapped here */
+	unsigned int pages;
+	int prot;
+};
+
+/* Pages of a block referenced from a pipe by vmsplice(). */
+struct fz_pin {
+	bool used;
+	int block;		/* index in blocks[] */
+	int pipe[2];
+	unsigned int first;	/* first page of the block in the pipe */
+	size_t bytes;		/* in the pipe */
+};
+
+struct fz_proc {
+	unsigned int worker;
+	unsigned int id;	/* unique in the run: 0..P-1 are workers */
+	int depth;		/* fork generations below the worker */
+	__u64 seed;
+	__u64 rng;
+	__u64 call;		/* index of the current call */
+	__u64 budget;		/* calls this process runs */
+	const char *what;	/* the current operation, for reports */
+	int fd;
+	bool big;		/* a phase of large blocks */
+	bool foreign;		/* another process shares fd's client */
+	__u64 last_handle;	/* the newest handle seen on fd */
+	__u64 freed[MAX_FREED];
+	unsigned int nr_freed;
+	struct fz_block blocks[MAX_BLOCKS];
+	unsigned int nr_blocks;
+	__u64 live_pages;
+	struct fz_map maps[MAX_MAPS];
+	unsigned int nr_maps;
+	struct fz_pin pins[MAX_PINS];
+	unsigned int nr_pins;
+	pid_t children[MAX_CHILDREN];
+	int nr_children;
+	char *arena;
+};
+
+/* The arena: pages that ioctl arguments are placed in. */
+enum {
+	AR_RW,			/* two read-write pages */
+	AR_NONE1 = 2,		/* PROT_NONE: PTR_SHORT runs into it */
+	AR_RW2,			/* read-write, then */
+	AR_RO,			/* read-only (made writable to fill it) */
+	AR_NONE2,
+	AR_PAGES,
+};
+
+static struct {
+	__u64 seed;
+	__u64 calls;
+	unsigned int procs;
+	int worker;		/* --worker, or -1 */
+	int fail_pct;		/* --fail-probability, or -1 */
+	bool verbose;
+	bool seed_given;
+} cfg = {
+	.calls = DEFAULT_CALLS,
+	.procs = DEFAULT_PROCS,
+	.worker = -1,
+	.fail_pct = -1,
+};
+
+static struct fz_proc fz;
+static struct fz_shared *shared;
+static struct edumm_info info0;		/* the pool before the run */
+static size_t page_size;
+static unsigned int page_shift;
+static __u64 handle_max;		/* client.c's EDUMM_HANDLE_MAX */
+static __u64 cap_pages;			/* pool pages one process may hold */
+static bool fail_active;		/* the fault injection knobs are ours */
+
+/*** random numbers ***/
+
+static __u64 mix64(__u64 z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* splitmix64 */
+static __u64 rnd(void)
+{
+	fz.rng += 0x9e3779b97f4a7c15ULL;
+	return mix64(fz.rng);
+}
+
+static __u64 rnd_below(__u64 n)
+{
+	return n ? rnd() % n : 0;
+}
+
+static bool chance(unsigned int pct)
+{
+	return rnd_below(100) < pct;
+}
+
+static __u64 worker_seed(unsigned int w)
+{
+	return mix64(cfg.seed ^ mix64(w + 1ULL));
+}
+
+/*** output and failures ***/
+
+static void write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= n;
+	}
+}
+
+/* One line (or several) to stdout in one write(): processes interleave. */
+static void vsay(const char *fmt, va_list ap)
+{
+	char buf[MSG_MAX];
+	int len = vsnprintf(buf, sizeof(buf), fmt, ap);
+
+	if (len >= (int)sizeof(buf)) {
+		len = sizeof(buf) - 1;
+		buf[len - 1] = '\n';
+	}
+	if (len > 0)
+		write_all(STDOUT_FILENO, buf, len);
+}
+
+static void say_impl(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
+}
+
+/* Format-checked by the compiler through the dead printf(). */
+#define say(...) do {							\
+	if (0)								\
+		printf(__VA_ARGS__);					\
+	say_impl(__VA_ARGS__);						\
+} while (0)
+
+static void print_replay(void)
+{
+	char extra[64] = "";
+	size_t len = 0;
+
+	if (cfg.worker >= 0)
+		len += snprintf(extra + len, sizeof(extra) - len,
+				" --worker %d", cfg.worker);
+	if (cfg.fail_pct >= 0)
+		snprintf(extra + len, sizeof(extra) - len,
+			 " --fail-probability %d", cfg.fail_pct);
+	say("# replay: edumm_fuzz --seed %#llx --calls %llu --procs %u%s\n",
+	    cfg.seed, cfg.calls, cfg.procs, extra);
+}
+
+static void reap_children(bool block);
+
+static void record_failure(const char *msg)
+{
+	if (!__atomic_exchange_n(&shared->failed, 1, __ATOMIC_SEQ_CST))
+		snprintf(shared->failmsg, sizeof(shared->failmsg), "%s", msg);
+}
+
+static void fz_prefix(char *buf, size_t size)
+{
+	snprintf(buf, size, "proc %u (worker %u, depth %d, seed %#llx) call %llu (%s)",
+		 fz.id, fz.worker, fz.depth, fz.seed, fz.call,
+		 fz.what ? fz.what : "-");
+}
+
+/*
+ * Report a failure of this process and leave: the first failure of the
+ * run is kept for the summary, the others are printed only.
+ */
+static noreturn void fz_err_impl(const char *fmt, ...)
+{
+	char msg[MSG_MAX], pre[256];
+	va_list ap;
+	size_t len;
+
+	fz_prefix(pre, sizeof(pre));
+	len = snprintf(msg, sizeof(msg), "%s: ", pre);
+	va_start(ap, fmt);
+	vsnprintf(msg + len, sizeof(msg) - len, fmt, ap);
+	va_end(ap);
+	say("# FAIL: %s\n", msg);
+	record_failure(msg);
+	reap_children(true);
+	_exit(1);
+}
+
+#define fz_err(...) do {						\
+	if (0)								\
+		printf(__VA_ARGS__);					\
+	fz_err_impl(__VA_ARGS__);					\
+} while (0)
+
+#define verbose(...) do {						\
+	if (cfg.verbose)						\
+		say(__VA_ARGS__);					\
+} while (0)
+
+static void fatal_signal(int sig, siginfo_t *si, void *uc)
+{
+	char msg[MSG_MAX], pre[256];
+
+	(void)uc;
+	fz_prefix(pre, sizeof(pre));
+	snprintf(msg, sizeof(msg), "%s: killed by signal %d (%s) at address %p",
+		 pre, sig, strsignal(sig), si->si_addr);
+	say("# FAIL: %s\n", msg);
+	record_failure(msg);
+	_exit(2);
+}
+
+/* The kind of the call last counted: step() charges its time to it. */
+static unsigned int last_st;
+
+static void count_result(unsigned int st, int err)
+{
+	unsigned int b = err >= 0 && err < NR_ERRNO - 1 ? err : NR_ERRNO - 1;
+
+	__atomic_fetch_add(&shared->res[st][b], 1, __ATOMIC_RELAXED);
+	last_st = st;
+}
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void stat_add(__u64 *counter, __u64 n)
+{
+	__atomic_fetch_add(counter, n, __ATOMIC_RELAXED);
+}
+
+/*** the model ***/
+
+static size_t block_bytes(const struct fz_block *b)
+{
+	return page_size << b->order;
+}
+
+/* The block of the current file with handle @h, or -1. */
+static int find_block(__u64 h)
+{
+	int i;
+
+	for (i = 0; i < MAX_BLOCKS; i++)
+		if (fz.blocks[i].used && !fz.blocks[i].detached &&
+		    fz.blocks[i].handle == h)
+			return i;
+	return -1;
+}
+
+/* A random block of the current file, or -1. */
+static int pick_block(void)
+{
+	int cand[MAX_BLOCKS], n = 0, i;
+
+	for (i = 0; i < MAX_BLOCKS; i++)
+		if (fz.blocks[i].used && !fz.blocks[i].detached)
+			cand[n++] = i;
+	return n ? cand[rnd_below(n)] : -1;
+}
+
+static void block_drop(int bi)
+{
+	struct fz_block *b = &fz.blocks[bi];
+
+	fz.live_pages -= 1ULL << b->order;
+	free(b->gen);
+	memset(b, 0, sizeof(*b));
+	fz.nr_blocks--;
+}
+
+/* What mapping @m gives access to: nothing once it is zapped. */
+static int map_access(const struct fz_map *m)
+{
+	return m->zapped ? PROT_NONE : m->prot;
+}
+
+/* A random mapping that gives all of @prot, or -1. */
+static int pick_map(int prot)
+{
+	int cand[MAX_MAPS], n = 0, i;
+
+	for (i = 0; i < MAX_MAPS; i++)
+		if (fz.maps[i].used && (map_access(&fz.maps[i]) & prot) == prot)
+			cand[n++] = i;
+	return n ? cand[rnd_below(n)] : -1;
+}
+
+/* A new record; a piece of an old one (@from >= 0) keeps its state. */
+static int map_add_from(int from, int bi, char *addr, unsigned int first,
+			unsigned int pages, int prot)
+{
+	int i;
+
+	for (i = 0; i < MAX_MAPS; i++) {
+		if (fz.maps[i].used)
+			continue;
+		fz.maps[i] = (struct fz_map){
+			.used = true, .block = bi, .addr = addr,
+			.first = first, .pages = pages, .prot = prot,
+			.zapped = from >= 0 && fz.maps[from].zapped,
+		};
+		fz.blocks[bi].nr_maps++;
+		fz.nr_maps++;
+		return i;
+	}
+	fz_err("internal: no free mapping record");
+}
+
+static int map_add(int bi, char *addr, unsigned int first, unsigned int pages,
+		   int prot)
+{
+	return map_add_from(-1, bi, addr, first, pages, prot);
+}
+
+/* A block of a closed file is forgotten once nothing of ours reaches it. */
+static void block_put_detached(int bi)
+{
+	struct fz_block *b = &fz.blocks[bi];
+
+	if (b->detached && !b->nr_maps && !b->nr_pins)
+		block_drop(bi);
+}
+
+static void map_drop(int mi)
+{
+	struct fz_map *m = &fz.maps[mi];
+	int bi = m->block;
+
+	memset(m, 0, sizeof(*m));
+	fz.nr_maps--;
+	fz.blocks[bi].nr_maps--;
+	block_put_detached(bi);
+}
+
+/*
+ * Pages [a, b) of mapping @mi are gone: shrink it, split it, or drop it.
+ * A hole needs a free record (the caller checks).
+ */
+static void map_cut(int mi, unsigned int a, unsigned int b)
+{
+	struct fz_map *m = &fz.maps[mi];
+
+	if (a == 0 && b == m->pages) {
+		map_drop(mi);
+	} else if (a == 0) {
+		m->addr += (size_t)b * page_size;
+		m->first += b;
+		m->pages -= b;
+	} else if (b == m->pages) {
+		m->pages = a;
+	} else {
+		map_add_from(mi, m->block, m->addr + (size_t)b * page_size,
+			     m->first + b, m->pages - b, m->prot);
+		m->pages = a;
+	}
+}
+
+/*** patterns ***/
+
+static __u64 pattern_base(const struct fz_block *b, unsigned int pg)
+{
+	return mix64(b->salt ^ mix64(b->handle) ^ (__u64)pg << 32 ^
+		     (__u64)b->gen[pg] << 56);
+}
+
+static __u64 pattern_word(__u64 base, size_t i)
+{
+	return base ^ (i * 0x9e3779b97f4a7c15ULL);
+}
+
+/* What word @i of page @pg of block @b must hold. */
+static __u64 expected_word(const struct fz_block *b, unsigned int pg, size_t i)
+{
+	return b->gen[pg] ? pattern_word(pattern_base(b, pg), i) : 0;
+}
+
+/* Compare @bytes at @p with pages from @pg of block @b on; fail if not. */
+static void verify_words(const struct fz_block *b, unsigned int pg,
+			 const void *p, size_t bytes, const char *where)
+{
+	size_t words = page_size / sizeof(__u64), i, n = bytes / sizeof(__u64);
+	const __u64 *w = p;
+	__u64 base = 0, want;
+
+	for (i = 0; i < n; i++) {
+		unsigned int bp = pg + i / words;
+
+		if (!(i % words))
+			base = pattern_base(b, bp);
+		want = b->gen[bp] ? pattern_word(base, i % words) : 0;
+		if (w[i] == want)
+			continue;
+		fz_err("%s: block handle %llu (pfn %#llx, order %u%s) page %u word %zu reads %#llx, expected %#llx%s",
+		       where, b->handle, b->pfn, b->order,
+		       b->detached ? ", file closed" : "", bp, i % words, w[i],
+		       want, b->gen[bp] ?
+		       " (pattern corrupted)" : " (never written: must be zero)");
+	}
+	stat_add(&shared->verified_bytes, bytes);
+}
+
+/* Verify pages [a, b) of mapping @mi. */
+static void verify_pages(int mi, unsigned int a, unsigned int b)
+{
+	const struct fz_map *m = &fz.maps[mi];
+
+	if (map_access(m) & PROT_READ)
+		verify_words(&fz.blocks[m->block], m->first + a,
+			     m->addr + (size_t)a * page_size,
+			     (size_t)(b - a) * page_size, "mapping");
+}
+
+static void verify_map(int mi)
+{
+	verify_pages(mi, 0, fz.maps[mi].pages);
+}
+
+/* The first, the last and a random page of mapping @mi. */
+static void verify_sample(int mi)
+{
+	unsigned int pages = fz.maps[mi].pages, pg = rnd_below(pages);
+
+	verify_pages(mi, 0, 1);
+	verify_pages(mi, pg, pg + 1);
+	verify_pages(mi, pages - 1, pages);
+}
+
+/* Bump the generation of pages [a, b) of mapping @mi and write them. */
+static void write_pages(int mi, unsigned int a, unsigned int b)
+{
+	const struct fz_map *m = &fz.maps[mi];
+	struct fz_block *blk = &fz.blocks[m->block];
+	size_t words = page_size / sizeof(__u64), i;
+	unsigned int pg;
+
+	for (pg = a; pg < b; pg++) {
+		__u64 *w = (__u64 *)(m->addr + pg * page_size);
+		unsigned int bp = m->first + pg;
+		__u64 base;
+
+		/* 1..255: 0 stands for "never written" */
+		blk->gen[bp] = blk->gen[bp] % 255 + 1;
+		base = pattern_base(blk, bp);
+		for (i = 0; i < words; i++)
+			w[i] = pattern_word(base, i);
+	}
+	stat_add(&shared->written_bytes, (__u64)(b - a) * page_size);
+}
+
+/*** debugfs ***/
+
+static char *read_text(const char *path)
+{
+	size_t len = 0, cap = 16384;
+	char *buf = malloc(cap), *nbuf;
+	ssize_t n;
+	int fd;
+
+	if (!buf)
+		return NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		free(buf);
+		return NULL;
+	}
+	for (;;) {
+		if (cap - len < 4096) {
+			cap *= 2;
+			nbuf = realloc(buf, cap);
+			if (!nbuf)
+				break;
+			buf = nbuf;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return buf;
+}
+
+/* Write @text to debugfs file @path; 0 or -errno. */
+static int write_text(const char *path, const char *text)
+{
+	size_t len = strlen(text);
+	ssize_t n;
+	int fd, err;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, len);
+	err = errno;
+	close(fd);
+	if (n < 0)
+		return -err;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+/*** pointers ***/
+
+struct fz_place {
+	enum fz_ptr kind;
+	char *ptr;
+	bool readable;		/* the argument can be read back */
+	bool canary;		/* CANARY guard bytes on both sides */
+	int map;		/* PTR_IN_BLOCK: the mapping, else -1 */
+	size_t map_off;
+};
+
+static void ro_page_writable(bool writable)
+{
+	if (mprotect(fz.arena + AR_RO * page_size, page_size,
+		     writable ? PROT_READ | PROT_WRITE : PROT_READ))
+		fz_err("mprotect of the arena: %s", strerror(errno));
+}
+
+static enum fz_ptr pick_ptr(void)
+{
+	unsigned int r = rnd_below(100);
+
+	if (r < 68)
+		return PTR_GOOD;
+	if (r < 76)
+		return PTR_UNALIGNED;
+	if (r < 80)
+		return PTR_IN_BLOCK;
+	if (r < 84)
+		return PTR_READONLY;
+	if (r < 86)
+		return PTR_RO_TAIL;
+	return PTR_NULL + rnd_below(NR_PTR - PTR_NULL);
+}
+
+/* A page that was just unmapped: nothing is mapped there until our next mmap(). */
+static char *unmapped_page(void)
+{
+	char *p = mmap(NULL, page_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED || munmap(p, page_size))
+		fz_err("mmap/munmap of a scratch page: %s", strerror(errno));
+	return p;
+}
+
+/* In a read-write mapping of one of our blocks, if there is one. */
+static bool place_in_block(struct fz_place *pl, const void *in, size_t size)
+{
+	int mi = pick_map(PROT_READ | PROT_WRITE);
+	const struct fz_map *m;
+	size_t off;
+
+	if (mi < 0 || fz.maps[mi].pages * page_size < size)
+		return false;
+	m = &fz.maps[mi];
+	off = 8 * rnd_below((m->pages * page_size - size) / 8 + 1);
+	/* The words about to be overwritten still hold the pattern. */
+	verify_pages(mi, off / page_size, (off + size - 1) / page_size + 1);
+	pl->ptr = m->addr + off;
+	pl->map = mi;
+	pl->map_off = off;
+	memcpy(pl->ptr, in, size);
+	pl->readable = true;
+	return true;
+}
+
+/* Put the @size bytes of @in where a pointer of kind @pl->kind points. */
+static void place_arg(struct fz_place *pl, const void *in, size_t size)
+{
+	static const unsigned long kernel[] = {
+		0xffffffff81000000UL, 0xffff888000000000UL,
+		0xfffffffffffff000UL, ~0UL,
+	};
+	static const unsigned long noncanonical[] = {
+		0x0000800000000000UL, 0x8000000000000000UL,
+		0x00007ffffffff000UL, 0x0000800000000000UL - 4,
+	};
+	static const unsigned long low[] = { 1, 0x10, 0x1000 - 4, 0xfff0 };
+	char *arena = fz.arena;
+	size_t off, k;
+
+	pl->readable = false;
+	pl->canary = false;
+	pl->map = -1;
+	if (pl->kind == PTR_IN_BLOCK && !place_in_block(pl, in, size))
+		pl->kind = PTR_GOOD;
+	switch (pl->kind) {
+	case PTR_IN_BLOCK:
+		break;
+	case PTR_GOOD:
+	case PTR_UNALIGNED:
+		off = CANARY + 8 * rnd_below((2 * page_size - 2 * CANARY - size - 8) / 8);
+		if (pl->kind == PTR_UNALIGNED)
+			off += 1 + rnd_below(7);
+		pl->ptr = arena + off;
+		memset(pl->ptr - CANARY, CANARY_BYTE, CANARY);
+		memcpy(pl->ptr, in, size);
+		memset(pl->ptr + size, CANARY_BYTE, CANARY);
+		pl->readable = true;
+		pl->canary = true;
+		break;
+	case PTR_READONLY:
+		pl->ptr = arena + AR_RO * page_size +
+			  8 * rnd_below((page_size - size) / 8 + 1);
+		ro_page_writable(true);
+		memcpy(pl->ptr, in, size);
+		ro_page_writable(false);
+		pl->readable = true;
+		break;
+	case PTR_RO_TAIL:
+		/* The last k bytes are on the read-only page. */
+		k = 1 + rnd_below(size - 1);
+		pl->ptr = arena + AR_RO * page_size - (size - k);
+		ro_page_writable(true);
+		memcpy(pl->ptr, in, size);
+		ro_page_writable(false);
+		pl->readable = true;
+		break;
+	case PTR_SHORT:
+		/* Only the first k bytes are mapped. */
+		k = 1 + rnd_below(size - 1);
+		pl->ptr = arena + AR_NONE1 * page_size - k;
+		memcpy(pl->ptr, in, k);
+		break;
+	case PTR_PROT_NONE:
+		pl->ptr = arena + AR_NONE1 * page_size +
+			  8 * rnd_below((page_size - size) / 8 + 1);
+		break;
+	case PTR_NULL:
+		pl->ptr = NULL;
+		break;
+	case PTR_UNMAPPED:
+		pl->ptr = unmapped_page() + 8 * rnd_below((page_size - size) / 8 + 1);
+		break;
+	case PTR_KERNEL:
+		pl->ptr = (char *)kernel[rnd_below(ARRAY_SIZE(kernel))];
+		break;
+	case PTR_NONCANONICAL:
+		pl->ptr = (char *)noncanonical[rnd_below(ARRAY_SIZE(noncanonical))];
+		break;
+	case PTR_LOW:
+		pl->ptr = (char *)low[rnd_below(ARRAY_SIZE(low))];
+		break;
+	default:
+		fz_err("internal: pointer kind %d", pl->kind);
+	}
+	stat_add(&shared->ptrs[pl->kind], 1);
+}
+
+/* The kernel may read the argument. */
+static bool ptr_readable_by_kernel(enum fz_ptr kind)
+{
+	return kind <= PTR_RO_TAIL;
+}
+
+/* The kernel may also write all of it. */
+static bool ptr_writable_by_kernel(enum fz_ptr kind)
+{
+	return kind <= PTR_IN_BLOCK;
+}
+
+/* After the call: the bytes around the argument, the block's pattern. */
+static void unplace_arg(const struct fz_place *pl, size_t size)
+{
+	size_t i;
+
+	if (pl->canary) {
+		for (i = 0; i < CANARY; i++) {
+			if ((unsigned char)pl->ptr[-1 - (long)i] != CANARY_BYTE ||
+			    (unsigned char)pl->ptr[size + i] != CANARY_BYTE)
+				fz_err("the kernel wrote outside the %zu-byte argument (byte %zu before or after it)",
+				       size, i);
+		}
+	}
+	if (pl->map >= 0) {
+		const struct fz_map *m = &fz.maps[pl->map];
+		const struct fz_block *b = &fz.blocks[m->block];
+		size_t w;
+
+		/* Put the pattern back where the argument was. */
+		for (w = pl->map_off / 8; w < (pl->map_off + size + 7) / 8; w++)
+			((__u64 *)m->addr)[w] =
+				expected_word(b, m->first + w / (page_size / 8),
+					      w % (page_size / 8));
+	}
+}
+
+/*** ioctl arguments ***/
+
+static __u64 field_max(const struct fz_field *f)
+{
+	return f->size == 4 ? 0xffffffffULL : ~0ULL;
+}
+
+static __u64 field_get(const void *arg, const struct fz_field *f,
+		       unsigned int j)
+{
+	const char *p = (const char *)arg + f->offset + j * f->size;
+	__u32 v32;
+	__u64 v64;
+
+	if (f->size == 4) {
+		memcpy(&v32, p, sizeof(v32));
+		return v32;
+	}
+	memcpy(&v64, p, sizeof(v64));
+	return v64;
+}
+
+static void field_put(void *arg, const struct fz_field *f, unsigned int j,
+		      __u64 v)
+{
+	char *p = (char *)arg + f->offset + j * f->size;
+	__u32 v32 = v;
+
+	if (f->size == 4)
+		memcpy(p, &v32, sizeof(v32));
+	else
+		memcpy(p, &v, sizeof(v));
+}
+
+/*
+ * Order 0..EDUMM_MAX_ORDER - 1: mostly each half as likely as the one
+ * below; in a process's "big" phases uniform, which drives the pool into
+ * -ENOMEM (the processes together may hold more than the pool).
+ */
+static __u64 gen_order(void)
+{
+	if (fz.big)
+		return rnd_below(EDUMM_MAX_ORDER);
+	return __builtin_ctzll(rnd() | 1ULL << (EDUMM_MAX_ORDER - 1));
+}
+
+/*
+ * A handle that names no block of this file.  While another process may
+ * allocate on the same client (after a fork), only handles that cannot be
+ * live: 0, huge ones, and ones this process freed (never reused).
+ */
+static __u64 gen_dead_handle(void)
+{
+	switch (rnd_below(fz.foreign ? 9 : 11)) {
+	case 0:
+		return 0;
+	case 1:
+		return 1ULL << 32;
+	case 2:
+		return handle_max;
+	case 3:
+		return handle_max + 1;
+	case 4:
+		return 1ULL << 63;
+	case 5:
+		return ~0ULL;
+	case 6:
+		return ~0ULL - 1;
+	case 7:
+		return rnd() | SURELY_DEAD_HANDLE;
+	case 8:
+		return fz.nr_freed ? fz.freed[rnd_below(fz.nr_freed)] : 0;
+	case 9:
+		return fz.last_handle + 1 + rnd_below(4);
+	default:
+		/* May hit a live block: then it is a valid call. */
+		return 1 + rnd_below(fz.last_handle + 4);
+	}
+}
+
+static bool handle_surely_dead(__u64 h)
+{
+	unsigned int i;
+
+	if (!h || h >= SURELY_DEAD_HANDLE)
+		return true;
+	for (i = 0; i < fz.nr_freed; i++)
+		if (fz.freed[i] == h)
+			return true;
+	return false;
+}
+
+static __u64 gen_valid(const struct fz_field *f)
+{
+	int bi;
+
+	if (f->gen)
+		return f->gen();
+	switch (f->kind) {
+	case FK_RANGE:
+		return f->lo + rnd_below(f->hi - f->lo + 1);
+	case FK_MASK:
+		return rnd() & f->hi;
+	case FK_ZERO:
+		return 0;
+	case FK_HANDLE:
+		bi = pick_block();
+		return bi >= 0 ? fz.blocks[bi].handle : gen_dead_handle();
+	default:
+		/* Output fields: garbage on input, which must not matter. */
+		return chance(50) ? 0 : rnd() & field_max(f);
+	}
+}
+
+/* 0, 1, the limits and one past them, the sign bit, ~0, random. */
+static __u64 gen_boundary(const struct fz_field *f)
+{
+	__u64 sign = f->size == 4 ? 0x80000000ULL : 1ULL << 63;
+	__u64 v;
+
+	if (f->kind == FK_HANDLE)
+		return gen_dead_handle();
+	switch (rnd_below(13)) {
+	case 0:
+		v = 0;
+		break;
+	case 1:
+		v = 1;
+		break;
+	case 2:
+		v = f->lo - 1;
+		break;
+	case 3:
+		v = f->lo;
+		break;
+	case 4:
+		v = f->hi;
+		break;
+	case 5:
+		v = f->hi + 1;
+		break;
+	case 6:
+		v = sign - 1;
+		break;
+	case 7:
+		v = sign;		/* the most negative value */
+		break;
+	case 8:
+		v = ~0ULL;		/* -1 */
+		break;
+	case 9:
+		v = ~0ULL - 1;
+		break;
+	case 10:
+		v = 1ULL << rnd_below(f->size * 8);
+		break;
+	case 11:
+		v = f->hi | 1ULL << rnd_below(f->size * 8);
+		break;
+	default:
+		v = rnd();
+		break;
+	}
+	return v & field_max(f);
+}
+
+/* The E() bits of what is wrong with field value @v; 0 if valid. */
+static unsigned int field_err(const struct fz_field *f, __u64 v)
+{
+	switch (f->kind) {
+	case FK_RANGE:
+		return v < f->lo || v > f->hi ? f->err : 0;
+	case FK_MASK:
+		return v & ~f->hi ? f->err : 0;
+	case FK_ZERO:
+		return v ? f->err : 0;
+	case FK_HANDLE:
+		if (find_block(v) >= 0)
+			return 0;
+		if (fz.foreign && !handle_surely_dead(v))
+			fz_err("internal: handle %llu may be another process's", v);
+		return f->err;
+	default:
+		return 0;
+	}
+}
+
+static bool field_is_input(const struct fz_field *f)
+{
+	return f->kind != FK_OUT && f->kind != FK_OUT_ZERO;
+}
+
+/* "name=value ..." of the input fields (all fields with @all). */
+static void describe_arg(const struct fz_ioctl *row, const void *arg, bool all,
+			 char *buf, size_t size)
+{
+	size_t len = 0;
+	unsigned int i, j;
+
+	buf[0] = '\0';
+	for (i = 0; i < row->nr_fields; i++) {
+		const struct fz_field *f = &row->fields[i];
+
+		if (!all && !field_is_input(f))
+			continue;
+		for (j = 0; j < f->count && len < size; j++) {
+			if (f->count > 1)
+				len += snprintf(buf + len, size - len,
+						" %s[%u]=%#llx", f->name, j,
+						field_get(arg, f, j));
+			else
+				len += snprintf(buf + len, size - len,
+						" %s=%#llx", f->name,
+						field_get(arg, f, j));
+		}
+	}
+}
+
+/*** the ioctl rows' hooks ***/
+
+static unsigned int expect_ok(const void *arg)
+{
+	(void)arg;
+	return E(OK);
+}
+
+static unsigned int expect_alloc(const void *arg)
+{
+	(void)arg;
+	return E(OK) | E(ENOMEM);
+}
+
+/* Mapped anywhere, or a page referenced from a pipe: -EBUSY. */
+static unsigned int expect_free(const void *arg)
+{
+	const struct edumm_handle *h = arg;
+	int bi = find_block(h->handle);
+
+	return fz.blocks[bi].nr_maps || fz.blocks[bi].nr_pins ? E(EBUSY) : E(OK);
+}
+
+static void version_done(const void *in, const void *out)
+{
+	const struct edumm_version *v = out;
+
+	(void)in;
+	if (v->major != EDUMM_VERSION_MAJOR ||
+	    v->minor != EDUMM_VERSION_MINOR ||
+	    v->patch != EDUMM_VERSION_PATCH)
+		fz_err("version %u.%u.%u, the uapi header says %u.%u.%u",
+		       v->major, v->minor, v->patch, EDUMM_VERSION_MAJOR,
+		       EDUMM_VERSION_MINOR, EDUMM_VERSION_PATCH);
+}
+
+static void alloc_done(const void *in, const void *out)
+{
+	const struct edumm_page_alloc *req = out;
+	__u64 pages = 1ULL << req->order;
+	struct fz_block *b;
+	int i, slot = -1;
+
+	(void)in;
+	if (!req->handle || req->handle <= fz.last_handle)
+		fz_err("new handle %llu, not above the last one %llu",
+		       req->handle, fz.last_handle);
+	if (req->pfn & (pages - 1))
+		fz_err("pfn %#llx not aligned to order %u", req->pfn,
+		       req->order);
+	if (req->mmap_offset != req->handle << page_shift)
+		fz_err("mmap_offset %#llx for handle %llu", req->mmap_offset,
+		       req->handle);
+	fz.last_handle = req->handle;
+	for (i = 0; i < MAX_BLOCKS; i++) {
+		b = &fz.blocks[i];
+		if (!b->used) {
+			if (slot < 0)
+				slot = i;
+			continue;
+		}
+		if (req->pfn < b->pfn + (1ULL << b->order) &&
+		    b->pfn < req->pfn + pages)
+			fz_err("new block pfn %#llx order %u overlaps our handle %llu pfn %#llx order %u",
+			       req->pfn, req->order, b->handle, b->pfn,
+			       b->order);
+	}
+	if (slot < 0) {
+		/* No room in the model: give it back at once. */
+		struct edumm_handle h = { .handle = req->handle };
+
+		if (ioctl(fz.fd, EDUMM_IOC_FREE, &h))
+			fz_err("free of untracked handle %llu: %s",
+			       req->handle, errname(errno));
+		return;
+	}
+	b = &fz.blocks[slot];
+	*b = (struct fz_block){
+		.used = true, .order = req->order, .handle = req->handle,
+		.pfn = req->pfn, .salt = mix64(fz.id + 1ULL),
+		.gen = calloc(pages, 1),
+	};
+	if (!b->gen)
+		fz_err("out of memory");
+	fz.nr_blocks++;
+	fz.live_pages += pages;
+}
+
+static void free_done(const void *in, const void *out)
+{
+	const struct edumm_handle *h = in;
+
+	(void)out;
+	block_drop(find_block(h->handle));
+	if (fz.nr_freed < MAX_FREED)
+		fz.freed[fz.nr_freed++] = h->handle;
+	else
+		fz.freed[rnd_below(MAX_FREED)] = h->handle;
+}
+
+/* A refused free must have left the pages alone. */
+static void free_failed(const void *in, int err)
+{
+	const struct edumm_handle *h = in;
+	int bi = find_block(h->handle), i;
+
+	if (err != EBUSY)
+		return;
+	for (i = 0; i < MAX_MAPS; i++)
+		if (fz.maps[i].used && fz.maps[i].block == bi)
+			verify_sample(i);
+}
+
+static void info_done(const void *in, const void *out)
+{
+	const struct edumm_info *info = out;
+
+	(void)in;
+	if (info->page_size != page_size ||
+	    info->max_order != EDUMM_MAX_ORDER ||
+	    info->pool_pages != info0.pool_pages ||
+	    info->nr_nodes != info0.nr_nodes ||
+	    info->nr_zones != info0.nr_zones || !info->nr_nodes ||
+	    info->nr_zones < info->nr_nodes ||
+	    info->metadata_bytes != info0.metadata_bytes)
+		fz_err("info: page_size %u max_order %u nodes %u zones %u pool %llu metadata %llu changed or wrong",
+		       info->page_size, info->max_order, info->nr_nodes,
+		       info->nr_zones, info->pool_pages, info->metadata_bytes);
+	if (info->free_pages + info->pcp_pages + info->allocated_pages !=
+	    info->pool_pages)
+		fz_err("info: free %llu + pcp %llu + allocated %llu != pool %llu",
+		       info->free_pages, info->pcp_pages,
+		       info->allocated_pages, info->pool_pages);
+}
+
+/*** operations ***/
+
+static int sys_ioctl(int fd, unsigned int cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) < 0 ? errno : 0;
+}
+
+static void check_result(int err, unsigned int allowed, const char *what,
+			 const char *args)
+{
+	char set[128];
+
+	if (ebit(err) & allowed)
+		return;
+	fz_err("%s%s returned %s, allowed: %s", what, args, errname(err),
+	       eset_str(allowed, set, sizeof(set)));
+}
+
+/* One ioctl of @row with generated fields and pointer. */
+static void op_ioctl(const struct fz_ioctl *row)
+{
+	unsigned char in[MAX_ARG], out[MAX_ARG];
+	size_t size = _IOC_SIZE(row->cmd);
+	unsigned int dir = _IOC_DIR(row->cmd);
+	unsigned int i, j, errs = 0, allowed;
+	bool mutate = chance(25);
+	char desc[768], args[1024];
+	struct fz_place pl;
+	int err;
+
+	fz.what = row->name;
+	for (i = 0; i < row->nr_fields; i++) {
+		const struct fz_field *f = &row->fields[i];
+
+		for (j = 0; j < f->count; j++)
+			field_put(in, f, j, mutate && chance(40) ?
+				  gen_boundary(f) : gen_valid(f));
+	}
+	for (i = 0; i < row->nr_fields; i++)
+		for (j = 0; j < row->fields[i].count; j++)
+			errs |= field_err(&row->fields[i],
+					  field_get(in, &row->fields[i], j));
+
+	pl.kind = pick_ptr();
+	place_arg(&pl, in, size);
+	describe_arg(row, in, false, desc, sizeof(desc));
+	snprintf(args, sizeof(args), " arg %s%s%s", ptr_names[pl.kind],
+		 desc[0] ? ":" : "", desc);
+
+	if (!ptr_readable_by_kernel(pl.kind)) {
+		allowed = E(EFAULT);
+	} else if (errs) {
+		allowed = errs;
+	} else {
+		allowed = row->expect(in);
+		if (row->allocates && cfg.fail_pct > 0)
+			allowed |= E(ENOMEM);
+		/* Success writes the result: EFAULT where it cannot. */
+		if (dir & _IOC_READ && !ptr_writable_by_kernel(pl.kind) &&
+		    allowed & E(OK))
+			allowed = (allowed & ~E(OK)) | E(EFAULT);
+	}
+
+	err = sys_ioctl(fz.fd, row->cmd, pl.ptr);
+	count_result(row - ioctls, err);
+	verbose("# %u #%llu %s%s -> %s\n", fz.id, fz.call, row->name, args,
+		errname(err));
+	check_result(err, allowed, row->name, args);
+	if (pl.readable)
+		memcpy(out, pl.ptr, size);
+	unplace_arg(&pl, size);
+
+	if (err) {
+		if (pl.readable && err != EFAULT && memcmp(in, out, size))
+			fz_err("%s%s failed with %s but changed its argument",
+			       row->name, args, errname(err));
+		if (row->failed)
+			row->failed(in, err);
+		return;
+	}
+	if (!(dir & _IOC_READ) && memcmp(in, out, size))
+		fz_err("%s%s wrote to its input-only argument", row->name, args);
+	for (i = 0; i < row->nr_fields; i++) {
+		const struct fz_field *f = &row->fields[i];
+
+		for (j = 0; j < f->count; j++) {
+			__u64 v = field_get(out, f, j);
+
+			if ((field_is_input(f) && v != field_get(in, f, j)) ||
+			    (f->kind == FK_OUT_ZERO && v)) {
+				describe_arg(row, out, true, desc, sizeof(desc));
+				fz_err("%s%s: field %s[%u] came back as %#llx:%s",
+				       row->name, args, f->name, j, v, desc);
+			}
+		}
+	}
+	row->done(in, out);
+}
+
+static const struct fz_ioctl *row_of(unsigned int cmd)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_IOCTLS; i++)
+		if (ioctls[i].cmd == cmd)
+			return &ioctls[i];
+	return NULL;
+}
+
+/*
+ * Types the VFS handles itself before the driver sees the command
+ * (FIBMAP/FIGETBSZ 0x00, FIOCLEX & co 'T', FIFREEZE 'X', FIEMAP 'f',
+ * FICLONE 0x94): those are not ours to test.
+ */
+static bool vfs_type(unsigned int type)
+{
+	return type == 0x00 || type == 'T' || type == 'X' || type == 'f' ||
+	       type == 0x94;
+}
+
+/* A command that is not in the table: -ENOTTY whatever the argument. */
+static void op_badcmd(void)
+{
+	const struct fz_ioctl *row;
+	unsigned int cmd, dir, type, nr, size;
+	struct fz_place pl;
+	unsigned char in[MAX_ARG];
+	char args[128];
+	int err;
+
+	fz.what = "unknown ioctl cmd";
+	do {
+		row = &ioctls[rnd_below(NR_IOCTLS)];
+		dir = _IOC_DIR(row->cmd);
+		type = _IOC_TYPE(row->cmd);
+		nr = _IOC_NR(row->cmd);
+		size = _IOC_SIZE(row->cmd);
+		switch (rnd_below(8)) {
+		case 0:
+			type = rnd_below(256);
+			break;
+		case 1:
+			nr = rnd_below(256);
+			break;
+		case 2:
+			size = rnd_below(1U << _IOC_SIZEBITS);
+			break;
+		case 3:
+			size = (size + 1 + rnd_below(8)) & ((1U << _IOC_SIZEBITS) - 1);
+			break;
+		case 4:
+			size = size - 1 - rnd_below(size);
+			break;
+		case 5:
+			dir = rnd_below(4);
+			break;
+		case 6:
+			dir = rnd_below(4);
+			nr = rnd_below(256);
+			size = rnd_below(1U << _IOC_SIZEBITS);
+			break;
+		default:
+			cmd = rnd();
+			dir = _IOC_DIR(cmd);
+			type = _IOC_TYPE(cmd);
+			nr = _IOC_NR(cmd);
+			size = _IOC_SIZE(cmd);
+			break;
+		}
+		cmd = _IOC(dir & 3, type & 0xff, nr & 0xff,
+			   size & ((1U << _IOC_SIZEBITS) - 1));
+		if (chance(2))
+			cmd = chance(50) ? 0 : ~0U;
+	} while (row_of(cmd) || (cmd && vfs_type(_IOC_TYPE(cmd))));
+
+	memset(in, 0, sizeof(in));
+	pl.kind = pick_ptr();
+	place_arg(&pl, in, MAX_ARG / 2);
+	snprintf(args, sizeof(args), " cmd %#x arg %s", cmd, ptr_names[pl.kind]);
+	err = sys_ioctl(fz.fd, cmd, pl.ptr);
+	count_result(ST_BADCMD, err);
+	verbose("# %u #%llu ioctl%s -> %s\n", fz.id, fz.call, args,
+		errname(err));
+	check_result(err, E(ENOTTY), "ioctl", args);
+	unplace_arg(&pl, MAX_ARG / 2);
+}
+
+/* What mmap() of /dev/edumm must return for these arguments. */
+static unsigned int mmap_expect(size_t len, int flags, unsigned long off)
+{
+	unsigned long pgoff, npages;
+	int bi;
+
+	if (off & (page_size - 1) || !len)
+		return E(EINVAL);
+	len = (len + page_size - 1) & ~(page_size - 1);
+	npages = len >> page_shift;
+	pgoff = off >> page_shift;
+	/* do_mmap() and file_mmap_ok(): the range must fit in ULONG_MAX. */
+	if (pgoff + npages < pgoff || pgoff > (ULONG_MAX - len) >> page_shift)
+		return E(EOVERFLOW);
+	if (!(flags & MAP_SHARED))
+		return E(EINVAL);
+	bi = pgoff < SURELY_DEAD_HANDLE ? find_block(pgoff) : -1;
+	if (bi < 0 && pgoff && fz.foreign && !handle_surely_dead(pgoff))
+		fz_err("internal: mmap offset of handle %lu may be another process's",
+		       pgoff);
+	if (bi < 0 || npages != 1UL << fz.blocks[bi].order)
+		return E(EINVAL);
+	return E(OK);
+}
+
+static void op_mmap(void)
+{
+	unsigned long off;
+	size_t len, bytes;
+	int bi, prot, flags = MAP_SHARED, mi, err, over = -1;
+	unsigned int allowed, r;
+	char args[192], set[64];
+	char *p, *hint = NULL;
+	bool bad;
+
+	fz.what = "mmap";
+	bi = pick_block();
+	if (bi < 0 || fz.nr_maps >= MAX_MAPS - 2) {
+		op_ioctl(row_of(EDUMM_IOC_PAGE_ALLOC));
+		return;
+	}
+	bytes = block_bytes(&fz.blocks[bi]);
+	len = bytes;
+	off = fz.blocks[bi].handle << page_shift;
+	r = rnd_below(100);
+	prot = r < 85 ? PROT_READ | PROT_WRITE : r < 95 ? PROT_READ : PROT_NONE;
+	bad = chance(20);
+	if (bad) {
+		switch (rnd_below(9)) {
+		case 0:
+			len = bytes + page_size;
+			break;
+		case 1:
+			len = bytes > page_size ? bytes / 2 : 3 * page_size;
+			break;
+		case 2:
+			len = 0;
+			break;
+		case 3:
+			flags = MAP_PRIVATE;
+			break;
+		case 4:
+			off = (fz.nr_freed ? fz.freed[rnd_below(fz.nr_freed)] : 0)
+			      << page_shift;
+			break;
+		case 5:
+			off += 1 + rnd_below(page_size - 1);
+			break;
+		case 6:
+			off = (rnd() | SURELY_DEAD_HANDLE << page_shift) &
+			      ~(page_size - 1);
+			break;
+		case 7:
+			off = (handle_max + 1) << page_shift;
+			break;
+		default:
+			off = ~0UL << (page_shift + rnd_below(3));
+			break;
+		}
+	}
+	/* Sometimes MAP_FIXED over (the start of) a mapping, which goes. */
+	if (!bad && chance(10)) {
+		over = pick_map(0);
+		if (over >= 0 && fz.maps[over].pages * page_size >= bytes) {
+			flags |= MAP_FIXED;
+			hint = fz.maps[over].addr;
+		} else {
+			over = -1;
+		}
+	}
+	allowed = mmap_expect(len, flags, off);
+	snprintf(args, sizeof(args),
+		 " len %#zx prot %d flags %#x offset %#lx (block handle %llu, order %u)%s",
+		 len, prot, flags, off, fz.blocks[bi].handle,
+		 fz.blocks[bi].order, over >= 0 ? " over a mapping" : "");
+	p = mmap(hint, len, prot, flags, fz.fd, (off_t)off);
+	err = p == MAP_FAILED ? errno : 0;
+	count_result(ST_MMAP, err);
+	verbose("# %u #%llu mmap%s -> %s\n", fz.id, fz.call, args,
+		errname(err));
+	if (!(ebit(err) & allowed)) {
+		if (!err)
+			munmap(p, len);
+		fz_err("mmap%s returned %s, allowed: %s", args, errname(err),
+		       eset_str(allowed, set, sizeof(set)));
+	}
+	if (err)
+		return;
+	if (over >= 0) {
+		if (p != hint)
+			fz_err("mmap%s: MAP_FIXED at %p gave %p", args, hint, p);
+		map_cut(over, 0, bytes >> page_shift);
+	}
+	mi = map_add(bi, p, 0, bytes >> page_shift, prot);
+	/* The pattern, or zeroes if the block was never written. */
+	verify_map(mi);
+	/* Pattern the pages never written, and sometimes all of them. */
+	if (prot & PROT_WRITE) {
+		unsigned int pg;
+
+		for (pg = 0; pg < fz.maps[mi].pages; pg++)
+			if (!fz.blocks[bi].gen[pg] || chance(10))
+				write_pages(mi, pg, pg + 1);
+	}
+}
+
+static void do_munmap(int mi, unsigned int a, unsigned int b)
+{
+	struct fz_map *m = &fz.maps[mi];
+	bool whole = a == 0 && b == m->pages;
+	char args[128];
+	int err;
+
+	fz.what = whole ? "munmap" : "munmap (partial)";
+	verify_map(mi);
+	snprintf(args, sizeof(args), " pages %u..%u of a %u-page mapping of block handle %llu",
+		 a, b, m->pages, fz.blocks[m->block].handle);
+	err = munmap(m->addr + (size_t)a * page_size,
+		     (size_t)(b - a) * page_size) ? errno : 0;
+	count_result(whole ? ST_MUNMAP : ST_MUNMAP_PART, err);
+	verbose("# %u #%llu munmap%s -> %s\n", fz.id, fz.call, args,
+		errname(err));
+	check_result(err, E(OK), "munmap", args);
+	map_cut(mi, a, b);
+}
+
+static void op_munmap(void)
+{
+	int mi = pick_map(0);
+	unsigned int pages, a, b;
+
+	if (mi < 0) {
+		op_mmap();
+		return;
+	}
+	pages = fz.maps[mi].pages;
+	a = 0;
+	b = pages;
+	if (pages > 1 && chance(40)) {
+		switch (rnd_below(3)) {
+		case 0:			/* head */
+			b = 1 + rnd_below(pages - 1);
+			break;
+		case 1:			/* tail */
+			a = 1 + rnd_below(pages - 1);
+			break;
+		default:		/* a hole */
+			if (pages < 3 || fz.nr_maps >= MAX_MAPS)
+				break;
+			a = 1 + rnd_below(pages - 2);
+			b = a + 1 + rnd_below(pages - a - 1);
+			break;
+		}
+	}
+	do_munmap(mi, a, b);
+}
+
+/* A fresh range of @len bytes to move a mapping to. */
+static char *reserve(size_t len)
+{
+	char *p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		       0);
+
+	if (p == MAP_FAILED)
+		fz_err("mmap of %zu bytes of address space: %s", len,
+		       strerror(errno));
+	return p;
+}
+
+static void op_mremap(void)
+{
+	int mi = pick_map(0), err, nmi;
+	unsigned int pages, a, b;
+	char args[160], *dst, *p;
+	struct fz_map *m;
+	size_t len;
+
+	fz.what = "mremap";
+	if (mi < 0 || fz.nr_maps >= MAX_MAPS - 2) {
+		op_mmap();
+		return;
+	}
+	m = &fz.maps[mi];
+	pages = m->pages;
+	len = (size_t)pages * page_size;
+	verify_map(mi);
+	switch (rnd_below(6)) {
+	case 5:
+		/* Move it over the start of another mapping, which goes. */
+		nmi = pick_map(0);
+		if (nmi < 0 || nmi == mi || fz.maps[nmi].pages < pages) {
+			op_munmap();
+			return;
+		}
+		dst = fz.maps[nmi].addr;
+		snprintf(args, sizeof(args),
+			 " move a %u-page mapping of handle %llu over a %u-page one of handle %llu",
+			 pages, fz.blocks[m->block].handle, fz.maps[nmi].pages,
+			 fz.blocks[fz.maps[nmi].block].handle);
+		p = mremap(m->addr, len, len, MREMAP_MAYMOVE | MREMAP_FIXED,
+			   dst);
+		err = p == MAP_FAILED ? errno : 0;
+		count_result(ST_MREMAP, err);
+		check_result(err, E(OK), "mremap", args);
+		if (p != dst)
+			fz_err("mremap%s: moved to %p, not %p", args, p, dst);
+		map_cut(nmi, 0, pages);
+		m->addr = dst;
+		verify_map(mi);
+		break;
+	case 0:
+	case 1:
+		/* Move pages [a, b) elsewhere. */
+		a = 0;
+		b = pages;
+		if (pages > 1 && chance(50)) {
+			a = rnd_below(pages);
+			b = a + 1 + rnd_below(pages - a);
+		}
+		len = (size_t)(b - a) * page_size;
+		dst = reserve(len);
+		snprintf(args, sizeof(args),
+			 " move pages %u..%u of a %u-page mapping of handle %llu",
+			 a, b, pages, fz.blocks[m->block].handle);
+		p = mremap(m->addr + (size_t)a * page_size, len, len,
+			   MREMAP_MAYMOVE | MREMAP_FIXED, dst);
+		err = p == MAP_FAILED ? errno : 0;
+		count_result(ST_MREMAP, err);
+		check_result(err, E(OK), "mremap", args);
+		if (p != dst)
+			fz_err("mremap%s: moved to %p, not %p", args, p, dst);
+		nmi = map_add_from(mi, m->block, dst, m->first + a, b - a, m->prot);
+		map_cut(mi, a, b);
+		verify_map(nmi);
+		break;
+	case 2:
+		/* Shrink: like munmap() of the tail. */
+		if (pages < 2) {
+			op_munmap();
+			return;
+		}
+		a = 1 + rnd_below(pages - 1);
+		snprintf(args, sizeof(args), " shrink a %u-page mapping of handle %llu to %u pages",
+			 pages, fz.blocks[m->block].handle, a);
+		p = mremap(m->addr, len, (size_t)a * page_size, 0);
+		err = p == MAP_FAILED ? errno : 0;
+		count_result(ST_MREMAP, err);
+		check_result(err, E(OK), "mremap", args);
+		map_cut(mi, a, pages);
+		verify_map(mi);
+		break;
+	case 3:
+		/* VM_DONTEXPAND: growing must fail. */
+		snprintf(args, sizeof(args), " grow a %u-page mapping of handle %llu",
+			 pages, fz.blocks[m->block].handle);
+		p = mremap(m->addr, len, len + page_size, MREMAP_MAYMOVE);
+		err = p == MAP_FAILED ? errno : 0;
+		count_result(ST_MREMAP, err);
+		check_result(err, E(EFAULT), "mremap", args);
+		verify_map(mi);
+		break;
+	default:
+		/* old_size 0 duplicates a shared mapping: it would grow. */
+		snprintf(args, sizeof(args),
+			 " duplicate (old_size 0) a %u-page mapping of handle %llu",
+			 pages, fz.blocks[m->block].handle);
+		p = mremap(m->addr, 0, len, MREMAP_MAYMOVE);
+		err = p == MAP_FAILED ? errno : 0;
+		count_result(ST_MREMAP, err);
+		check_result(err, E(EFAULT), "mremap", args);
+		break;
+	}
+	verbose("# %u #%llu mremap%s -> ok\n", fz.id, fz.call, args);
+}
+
+static void op_write(void)
+{
+	int mi = pick_map(PROT_READ | PROT_WRITE);
+	unsigned int a = 0, b;
+
+	fz.what = "write pattern";
+	if (mi < 0) {
+		op_mmap();
+		return;
+	}
+	b = fz.maps[mi].pages;
+	if (b > 1 && chance(50)) {
+		a = rnd_below(b);
+		b = a + 1 + rnd_below(b - a);
+	}
+	write_pages(mi, a, b);
+	count_result(ST_WRITE, 0);
+}
+
+static void op_verify(void)
+{
+	int mi = pick_map(PROT_READ);
+
+	fz.what = "verify pattern";
+	if (mi < 0) {
+		op_mmap();
+		return;
+	}
+	verify_map(mi);
+	count_result(ST_VERIFY, 0);
+}
+
+/*
+ * mprotect() part of a mapping: the VMA splits (->open for the new piece)
+ * and the pieces are unmapped separately later.
+ */
+static void op_mprotect(void)
+{
+	static const int prots[] = {
+		PROT_READ | PROT_WRITE, PROT_READ, PROT_NONE,
+	};
+	int mi = pick_map(0), nmi, prot, err;
+	unsigned int a = 0, b, pages;
+	char args[128];
+	struct fz_map *m;
+
+	fz.what = "mprotect";
+	if (mi < 0 || fz.nr_maps >= MAX_MAPS - 2) {
+		op_mmap();
+		return;
+	}
+	m = &fz.maps[mi];
+	pages = m->pages;
+	b = pages;
+	if (pages > 1 && chance(60)) {
+		a = rnd_below(pages);
+		b = a + 1 + rnd_below(pages - a);
+	}
+	prot = prots[rnd_below(ARRAY_SIZE(prots))];
+	verify_map(mi);
+	snprintf(args, sizeof(args),
+		 " pages %u..%u of a %u-page mapping of handle %llu to %d",
+		 a, b, pages, fz.blocks[m->block].handle, prot);
+	err = mprotect(m->addr + (size_t)a * page_size,
+		       (size_t)(b - a) * page_size, prot) ? errno : 0;
+	count_result(ST_MPROTECT, err);
+	verbose("# %u #%llu mprotect%s -> %s\n", fz.id, fz.call, args,
+		errname(err));
+	check_result(err, E(OK), "mprotect", args);
+	if (a == 0 && b == pages) {
+		m->prot = prot;
+		return;
+	}
+	/* The piece [a, b) becomes a record of its own. */
+	nmi = map_add_from(mi, m->block, m->addr + (size_t)a * page_size,
+			   m->first + a, b - a, prot);
+	map_cut(mi, a, b);
+	verify_map(nmi);
+}
+
+/*
+ * madvise(MADV_DONTNEED): the ptes go (and with them the page references
+ * they held), the VMA stays, so the block is still mapped: -EBUSY to a
+ * free.  Touching the range now would be SIGBUS (no fault handler).
+ */
+static void op_zap(void)
+{
+	int mi = pick_map(0), nmi, err;
+	unsigned int a = 0, b;
+	char args[128];
+	struct fz_map *m;
+
+	fz.what = "madvise";
+	if (mi < 0 || fz.nr_maps >= MAX_MAPS - 2) {
+		op_mmap();
+		return;
+	}
+	m = &fz.maps[mi];
+	b = m->pages;
+	if (b > 1 && chance(50)) {
+		a = rnd_below(b);
+		b = a + 1 + rnd_below(b - a);
+	}
+	verify_pages(mi, a, b);
+	snprintf(args, sizeof(args),
+		 " MADV_DONTNEED pages %u..%u of a %u-page mapping of handle %llu",
+		 a, b, m->pages, fz.blocks[m->block].handle);
+	err = madvise(m->addr + (size_t)a * page_size,
+		      (size_t)(b - a) * page_size, MADV_DONTNEED) ? errno : 0;
+	count_result(ST_ZAP, err);
+	verbose("# %u #%llu madvise%s -> %s\n", fz.id, fz.call, args,
+		errname(err));
+	check_result(err, E(OK), "madvise", args);
+	if (a == 0 && b == m->pages) {
+		m->zapped = true;
+		return;
+	}
+	nmi = map_add_from(mi, m->block, m->addr + (size_t)a * page_size,
+			   m->first + a, b - a, m->prot);
+	fz.maps[nmi].zapped = true;
+	map_cut(mi, a, b);
+}
+
+static void pin_release(int pi)
+{
+	struct fz_pin *pin = &fz.pins[pi];
+	int bi = pin->block;
+
+	close(pin->pipe[0]);
+	close(pin->pipe[1]);
+	memset(pin, 0, sizeof(*pin));
+	fz.nr_pins--;
+	fz.blocks[bi].nr_pins--;
+	block_put_detached(bi);
+}
+
+/*
+ * vmsplice() pages of a mapping into a pipe: the pipe holds references to
+ * them (like O_DIRECT or io_uring would), so the block may not be freed,
+ * nor go back to the pool when its file is closed, until the pipe is gone.
+ * Releasing reads the pages back through the pipe first: they must hold
+ * the block's current pattern.
+ */
+static void op_pin(void)
+{
+	unsigned int a, n;
+	struct fz_pin *pin;
+	struct iovec iov;
+	char args[128], *buf;
+	int mi, pi, err;
+	ssize_t got;
+
+	fz.what = "vmsplice";
+	if (fz.nr_pins && (fz.nr_pins >= MAX_PINS || chance(50))) {
+		for (pi = rnd_below(MAX_PINS); !fz.pins[pi].used;)
+			pi = (pi + 1) % MAX_PINS;
+		pin = &fz.pins[pi];
+		fz.what = "pipe read";
+		buf = malloc(pin->bytes);
+		if (!buf)
+			fz_err("out of memory");
+		got = read(pin->pipe[0], buf, pin->bytes);
+		count_result(ST_PIN, got < 0 ? errno : 0);
+		if (got != (ssize_t)pin->bytes)
+			fz_err("read of %zu bytes pinned from block handle %llu: %zd (%s)",
+			       pin->bytes, fz.blocks[pin->block].handle, got,
+			       got < 0 ? strerror(errno) : "short");
+		verify_words(&fz.blocks[pin->block], pin->first, buf,
+			     pin->bytes, "read back through a pipe");
+		free(buf);
+		pin_release(pi);
+		return;
+	}
+	mi = pick_map(PROT_READ);
+	if (mi < 0) {
+		op_mmap();
+		return;
+	}
+	for (pi = 0; fz.pins[pi].used; pi++)
+		;
+	pin = &fz.pins[pi];
+	a = rnd_below(fz.maps[mi].pages);
+	n = 1 + rnd_below(fz.maps[mi].pages - a);
+	if (n > PIN_PAGES)
+		n = PIN_PAGES;
+	if (pipe2(pin->pipe, O_CLOEXEC | O_NONBLOCK))
+		fz_err("pipe2: %s", strerror(errno));
+	iov.iov_base = fz.maps[mi].addr + (size_t)a * page_size;
+	iov.iov_len = (size_t)n * page_size;
+	snprintf(args, sizeof(args), " %u pages from page %u of block handle %llu",
+		 n, fz.maps[mi].first + a, fz.blocks[fz.maps[mi].block].handle);
+	got = vmsplice(pin->pipe[1], &iov, 1, SPLICE_F_NONBLOCK);
+	err = got < 0 ? errno : 0;
+	count_result(ST_PIN, err);
+	verbose("# %u #%llu vmsplice%s -> %zd\n", fz.id, fz.call, args, got);
+	check_result(err, E(OK), "vmsplice", args);
+	if (got != (ssize_t)iov.iov_len)
+		fz_err("vmsplice%s: %zd bytes", args, got);
+	pin->used = true;
+	pin->block = fz.maps[mi].block;
+	pin->first = fz.maps[mi].first + a;
+	pin->bytes = got;
+	fz.blocks[pin->block].nr_pins++;
+	fz.nr_pins++;
+}
+
+/* What the two threads of op_race() do. */
+enum { RACE_FREE, RACE_MMAP, RACE_MUNMAP };
+
+static const char * const race_names[] = { "FREE", "mmap", "munmap" };
+
+struct fz_racer {
+	int what;		/* RACE_* */
+	int ready, go;		/* the start line */
+	int fd;
+	__u64 handle;
+	char *addr;		/* RACE_MUNMAP: in; RACE_MMAP: out */
+	size_t len;
+	int err;		/* out */
+};
+
+/* One syscall, as close as possible to the other thread's. */
+static void race_run(struct fz_racer *r)
+{
+	struct edumm_handle h = { .handle = r->handle };
+
+	switch (r->what) {
+	case RACE_FREE:
+		r->err = sys_ioctl(r->fd, EDUMM_IOC_FREE, &h);
+		break;
+	case RACE_MMAP:
+		r->addr = mmap(NULL, r->len, PROT_READ | PROT_WRITE, MAP_SHARED,
+			       r->fd, (off_t)(r->handle << page_shift));
+		r->err = r->addr == MAP_FAILED ? errno : 0;
+		break;
+	default:
+		r->err = munmap(r->addr, r->len) ? errno : 0;
+		break;
+	}
+}
+
+static void *racer_thread(void *arg)
+{
+	struct fz_racer *r = arg;
+	unsigned int spins = 0;
+
+	__atomic_store_n(&r->ready, 1, __ATOMIC_RELEASE);
+	/* Spin to start together; yield if we share a CPU with the other. */
+	while (!__atomic_load_n(&r->go, __ATOMIC_ACQUIRE))
+		if (!(++spins % 1024))
+			sched_yield();
+	race_run(r);
+	return NULL;
+}
+
+/*
+ * Two threads of one process on one block at the same moment: FREE
+ * against mmap() (the free check and the first mapping are serialised by
+ * the client's lock: either the free wins and the mmap() fails, or the
+ * mmap() wins and the free is -EBUSY), FREE against FREE (exactly one
+ * wins), FREE against the munmap() of the last mapping (-EBUSY or 0, but
+ * never the pages freed while still mapped).
+ */
+static void op_race(void)
+{
+	struct fz_racer r[2];
+	struct fz_block *b;
+	int bi = pick_block(), mi = -1, i, v, ok;
+	unsigned int maps;
+	pthread_t thread;
+	char args[160];
+
+	fz.what = "race";
+	v = rnd_below(3);
+	/* The munmap() race needs exactly one mapping, the others none. */
+	maps = v == 2;
+	if (bi < 0 || fz.nr_maps >= MAX_MAPS - 1 || fz.blocks[bi].nr_pins ||
+	    fz.blocks[bi].nr_maps != maps) {
+		op_ioctl(row_of(EDUMM_IOC_PAGE_ALLOC));
+		return;
+	}
+	b = &fz.blocks[bi];
+	memset(r, 0, sizeof(r));
+	for (i = 0; i < 2; i++) {
+		r[i].fd = fz.fd;
+		r[i].handle = b->handle;
+		r[i].len = block_bytes(b);
+		r[i].what = RACE_FREE;
+	}
+	if (v == 0) {
+		r[1].what = RACE_MMAP;
+	} else if (v == 2) {
+		for (mi = 0; !fz.maps[mi].used || fz.maps[mi].block != bi; mi++)
+			;
+		verify_map(mi);
+		r[1].what = RACE_MUNMAP;
+		r[1].addr = fz.maps[mi].addr;
+		r[1].len = (size_t)fz.maps[mi].pages * page_size;
+	}
+	/* Either may be the one in the new thread. */
+	i = rnd_below(2);
+	if (pthread_create(&thread, NULL, racer_thread, &r[i]))
+		fz_err("pthread_create failed");
+	while (!__atomic_load_n(&r[i].ready, __ATOMIC_ACQUIRE))
+		sched_yield();
+	__atomic_store_n(&r[i].go, 1, __ATOMIC_RELEASE);
+	race_run(&r[!i]);
+	pthread_join(thread, NULL);
+	count_result(ST_RACE, r[0].err);
+	snprintf(args, sizeof(args), " FREE vs %s of block handle %llu (order %u): %s, %s",
+		 race_names[r[1].what], b->handle, b->order,
+		 errname(r[0].err), errname(r[1].err));
+	verbose("# %u #%llu race%s\n", fz.id, fz.call, args);
+
+	switch (v) {
+	case 0:
+		ok = (!r[0].err && r[1].err == EINVAL) ||
+		     (r[0].err == EBUSY && !r[1].err);
+		if (!ok && !r[1].err)
+			munmap(r[1].addr, r[1].len);
+		if (!ok)
+			fz_err("race%s", args);
+		if (!r[1].err) {
+			mi = map_add(bi, r[1].addr, 0, 1U << b->order,
+				     PROT_READ | PROT_WRITE);
+			verify_map(mi);
+		}
+		break;
+	case 1:
+		ok = (!r[0].err && r[1].err == ENOENT) ||
+		     (r[0].err == ENOENT && !r[1].err);
+		if (!ok)
+			fz_err("race%s", args);
+		r[0].err = 0;
+		break;
+	default:
+		ok = !r[1].err && (!r[0].err || r[0].err == EBUSY);
+		if (!ok)
+			fz_err("race%s", args);
+		map_drop(mi);
+		mi = -1;
+		break;
+	}
+	/*
+	 * Whoever won, the block ends up freed: the process goes on from the
+	 * same state either way, so that a replay of its seed stays on track.
+	 */
+	fz.what = "race: free";
+	if (mi >= 0)
+		do_munmap(mi, 0, fz.maps[mi].pages);
+	if (r[0].err) {
+		r[0].err = sys_ioctl(fz.fd, EDUMM_IOC_FREE, &(struct edumm_handle){
+				     .handle = b->handle });
+		if (r[0].err)
+			fz_err("free of handle %llu after the race: %s",
+			       b->handle, errname(r[0].err));
+	}
+	block_drop(bi);
+	if (fz.nr_freed < MAX_FREED)
+		fz.freed[fz.nr_freed++] = r[0].handle;
+}
+
+/* open() of the device; ENOMEM is retried under fault injection. */
+static int open_dev(void)
+{
+	int fd, tries = 0;
+
+	for (;;) {
+		fd = open(EDUMM_DEV, O_RDWR | O_CLOEXEC);
+		count_result(ST_OPEN, fd < 0 ? errno : 0);
+		if (fd >= 0)
+			return fd;
+		if (errno != ENOMEM || cfg.fail_pct <= 0 || ++tries > 1000)
+			fz_err("open %s: %s", EDUMM_DEV, errname(errno));
+	}
+}
+
+/*
+ * Close the file, then open a new one: unmapped blocks go back to the
+ * pool with the client, mapped ones stay until their last munmap(), and
+ * pinned ones become orphans until their pipe is closed.
+ */
+static void op_reopen(void)
+{
+	int i, err;
+
+	fz.what = "close";
+	err = close(fz.fd) ? errno : 0;
+	count_result(ST_REOPEN, err);
+	check_result(err, E(OK), "close", "");
+	for (i = 0; i < MAX_BLOCKS; i++) {
+		if (!fz.blocks[i].used || fz.blocks[i].detached)
+			continue;
+		fz.blocks[i].detached = true;
+		block_put_detached(i);
+	}
+	fz.what = "open";
+	fz.fd = open_dev();
+	fz.foreign = false;
+	fz.last_handle = 0;
+	fz.nr_freed = 0;
+	verbose("# %u #%llu close and reopen\n", fz.id, fz.call);
+}
+
+/* Concurrent readers of the checker and friends, and drains. */
+static void op_debugfs(void)
+{
+	static const char * const files[] = {
+		"buddyinfo", "pagetypeinfo", "zoneinfo", "pool",
+	};
+	char path[128], *text;
+	int err;
+
+	fz.what = "debugfs";
+	switch (rnd_below(4)) {
+	case 0:
+		text = read_text(EDUMM_DEBUGFS "/check");
+		if (!text || strcmp(text, "ok\n"))
+			fz_err("debugfs check during the run: %s",
+			       text ? text : strerror(errno));
+		free(text);
+		break;
+	case 1:
+		err = -write_text(EDUMM_DEBUGFS "/control", "drain");
+		count_result(ST_DEBUGFS, err);
+		check_result(err, E(OK), "debugfs control <- drain", "");
+		return;
+	case 2:
+		err = -write_text(EDUMM_DEBUGFS "/control", "check");
+		count_result(ST_DEBUGFS, err);
+		check_result(err, E(OK), "debugfs control <- check", "");
+		return;
+	default:
+		snprintf(path, sizeof(path), "%s/%s", EDUMM_DEBUGFS,
+			 files[rnd_below(ARRAY_SIZE(files))]);
+		text = read_text(path);
+		if (!text || !text[0])
+			fz_err("debugfs %s: %s", path,
+			       text ? "empty" : strerror(errno));
+		free(text);
+		break;
+	}
+	count_result(ST_DEBUGFS, 0);
+}
+
+static noreturn void fz_run(void);
+
+/* Called in a new child: the inherited model is the parent's. */
+static void child_forget_parent(void)
+{
+	int i;
+
+	/* The pipes too: the parent's pins must go when it closes them. */
+	for (i = 0; i < MAX_PINS; i++) {
+		if (!fz.pins[i].used)
+			continue;
+		close(fz.pins[i].pipe[0]);
+		close(fz.pins[i].pipe[1]);
+		fz.blocks[fz.pins[i].block].nr_pins--;
+		memset(&fz.pins[i], 0, sizeof(fz.pins[i]));
+	}
+	fz.nr_pins = 0;
+	for (i = 0; i < MAX_MAPS; i++) {
+		if (!fz.maps[i].used)
+			continue;
+		if (munmap(fz.maps[i].addr, fz.maps[i].pages * page_size))
+			fz_err("munmap of an inherited mapping: %s",
+			       strerror(errno));
+		map_drop(i);
+	}
+	for (i = 0; i < MAX_BLOCKS; i++)
+		if (fz.blocks[i].used)
+			block_drop(i);
+}
+
+/*
+ * fork(): the child either exits at once, still holding copies of every
+ * mapping (the parent waits for it: until then its blocks are mapped
+ * twice), or drops them, tells the parent so, and fuzzes on the shared
+ * fd for a share of the parent's calls.
+ */
+static void op_fork(void)
+{
+	__u64 left = fz.budget - fz.call - 1, child_calls, seed;
+	bool hold = chance(30);
+	int sync[2], status, i;
+	char c = 0;
+	pid_t pid;
+
+	fz.what = "fork";
+	seed = rnd();
+	child_calls = hold ? 0 : 10 + rnd_below(190);
+	if (child_calls > left / 2)
+		child_calls = left / 2;
+	if (fz.depth >= MAX_DEPTH || fz.nr_children >= MAX_CHILDREN ||
+	    (!hold && child_calls < 10) ||
+	    __atomic_load_n(&shared->live, __ATOMIC_RELAXED) >= 4 * cfg.procs + 4) {
+		stat_add(&shared->forks_refused, 1);
+		op_ioctl(&ioctls[rnd_below(NR_IOCTLS)]);
+		return;
+	}
+	if (pipe(sync))
+		fz_err("pipe: %s", strerror(errno));
+	__atomic_fetch_add(&shared->live, 1, __ATOMIC_RELAXED);
+	pid = fork();
+	if (pid)
+		count_result(ST_FORK, pid < 0 ? errno : 0);
+	if (pid < 0)
+		fz_err("fork: %s", strerror(errno));
+	if (pid == 0) {
+		close(sync[0]);
+		fz.id = __atomic_fetch_add(&shared->next_id, 1, __ATOMIC_RELAXED);
+		fz.depth++;
+		fz.seed = seed;
+		fz.rng = seed;
+		fz.call = 0;
+		fz.budget = child_calls;
+		fz.nr_children = 0;
+		fz.foreign = true;
+		fz.what = "fork child";
+		/* The copies of the mappings show the parent's pages. */
+		for (i = 0; i < MAX_MAPS; i++)
+			if (fz.maps[i].used)
+				verify_sample(i);
+		if (hold) {
+			stat_add(&shared->forks_exit, 1);
+			_exit(0);
+		}
+		child_forget_parent();
+		stat_add(&shared->forks_continue, 1);
+		if (write(sync[1], &c, 1) != 1)
+			fz_err("write to the parent: %s", strerror(errno));
+		close(sync[1]);
+		fz_run();
+	}
+	close(sync[1]);
+	fz.foreign = true;
+	verbose("# %u #%llu fork: child pid %d, %s\n", fz.id, fz.call, pid,
+		hold ? "exits holding our mappings" : "fuzzes on our fd");
+	if (hold) {
+		close(sync[0]);
+		if (waitpid(pid, &status, 0) != pid)
+			fz_err("waitpid: %s", strerror(errno));
+		__atomic_fetch_sub(&shared->live, 1, __ATOMIC_RELAXED);
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			fz_err("fork child pid %d: status %#x", pid, status);
+		return;
+	}
+	/* EOF if the child died first: its mappings are gone either way. */
+	while (read(sync[0], &c, 1) < 0 && errno == EINTR)
+		;
+	close(sync[0]);
+	fz.budget -= child_calls;
+	fz.children[fz.nr_children++] = pid;
+}
+
+static void reap_children(bool block)
+{
+	int i, status;
+	pid_t r;
+
+	for (i = 0; i < fz.nr_children; i++) {
+		r = waitpid(fz.children[i], &status, block ? 0 : WNOHANG);
+		if (r == 0)
+			continue;
+		if (r < 0 && errno == EINTR) {
+			i--;
+			continue;
+		}
+		__atomic_fetch_sub(&shared->live, 1, __ATOMIC_RELAXED);
+		fz.children[i--] = fz.children[--fz.nr_children];
+		if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+			if (!__atomic_load_n(&shared->failed, __ATOMIC_RELAXED))
+				fz_err("fork child pid %d: status %#x",
+				       r, status);
+		}
+	}
+}
+
+/* The operations and their relative frequencies. */
+static const struct {
+	void (*run)(void);
+	unsigned int weight;
+} ops[] = {
+	{ NULL, 540 },		/* an ioctl of the table, by row weight */
+	{ op_badcmd, 40 },
+	{ op_mmap, 110 },
+	{ op_munmap, 85 },
+	{ op_mremap, 30 },
+	{ op_mprotect, 20 },
+	{ op_zap, 8 },
+	{ op_race, 12 },
+	{ op_pin, 15 },
+	{ op_write, 60 },
+	{ op_verify, 60 },
+	{ op_fork, 4 },
+	{ op_reopen, 6 },
+	{ op_debugfs, 5 },
+};
+
+static void step(void)
+{
+	unsigned int total = 0, r, i;
+	const struct fz_ioctl *row;
+
+	for (i = 0; i < ARRAY_SIZE(ops); i++)
+		total += ops[i].weight;
+	r = rnd_below(total);
+	for (i = 0; r >= ops[i].weight; i++)
+		r -= ops[i].weight;
+	if (ops[i].run) {
+		ops[i].run();
+		return;
+	}
+	for (total = 0, i = 0; i < NR_IOCTLS; i++)
+		total += ioctls[i].weight;
+	r = rnd_below(total);
+	for (i = 0; r >= ioctls[i].weight; i++)
+		r -= ioctls[i].weight;
+	row = &ioctls[i];
+	/* Keep the pool shared: past the cap, free instead. */
+	if (row->cmd == EDUMM_IOC_PAGE_ALLOC &&
+	    (fz.nr_blocks >= MAX_BLOCKS - 1 || fz.live_pages >= cap_pages))
+		row = row_of(EDUMM_IOC_FREE);
+	op_ioctl(row);
+}
+
+/*
+ * Run the budget, then verify every mapping and either clean up (munmap,
+ * free, close: all must succeed) or exit holding everything.
+ */
+static noreturn void fz_run(void)
+{
+	struct edumm_handle h;
+	int i, err;
+	__u64 t0;
+
+	for (; fz.call < fz.budget; fz.call++) {
+		if (__atomic_load_n(&shared->failed, __ATOMIC_RELAXED))
+			break;
+		if (!(fz.call % 256))
+			fz.big = chance(25);
+		t0 = now_ns();
+		step();
+		stat_add(&shared->nsecs[last_st], now_ns() - t0);
+		stat_add(&shared->calls, 1);
+		if (fz.nr_children)
+			reap_children(false);
+	}
+	fz.what = "end";
+	if (!__atomic_load_n(&shared->failed, __ATOMIC_RELAXED)) {
+		/* Every mapping is verified: by do_munmap() or here. */
+		if (chance(50)) {
+			for (i = 0; i < MAX_PINS; i++)
+				if (fz.pins[i].used)
+					pin_release(i);
+			for (i = 0; i < MAX_MAPS; i++)
+				if (fz.maps[i].used)
+					do_munmap(i, 0, fz.maps[i].pages);
+			fz.what = "end: free";
+			for (i = 0; i < MAX_BLOCKS; i++) {
+				if (!fz.blocks[i].used || fz.blocks[i].detached)
+					continue;
+				h.handle = fz.blocks[i].handle;
+				err = sys_ioctl(fz.fd, EDUMM_IOC_FREE, &h);
+				if (err)
+					fz_err("free of handle %llu at the end: %s",
+					       h.handle, errname(err));
+				block_drop(i);
+			}
+			if (close(fz.fd))
+				fz_err("close: %s", strerror(errno));
+			stat_add(&shared->exits_clean, 1);
+		} else {
+			for (i = 0; i < MAX_MAPS; i++)
+				if (fz.maps[i].used)
+					verify_map(i);
+			stat_add(&shared->exits_dirty, 1);
+		}
+	}
+	reap_children(true);
+	_exit(0);
+}
+
+static noreturn void worker_main(unsigned int w, __u64 calls, int start_fd)
+{
+	struct sigaction sa = {
+		.sa_sigaction = fatal_signal,
+		.sa_flags = SA_SIGINFO | SA_RESETHAND,
+	};
+	char c;
+
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGILL, &sa, NULL);
+	sigaction(SIGFPE, &sa, NULL);
+	/* The fault injection knobs are the main process's to restore. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	fail_active = false;
+	memset(&fz, 0, sizeof(fz));
+	fz.worker = w;
+	fz.id = w;
+	fz.seed = worker_seed(w);
+	fz.rng = fz.seed;
+	fz.budget = calls;
+	fz.what = "start";
+	fz.arena = mmap(NULL, AR_PAGES * page_size, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (fz.arena == MAP_FAILED ||
+	    mprotect(fz.arena + AR_NONE1 * page_size, page_size, PROT_NONE) ||
+	    mprotect(fz.arena + AR_NONE2 * page_size, page_size, PROT_NONE))
+		fz_err("arena: %s", strerror(errno));
+	while (read(start_fd, &c, 1) < 0 && errno == EINTR)
+		;
+	close(start_fd);
+	fz.fd = open_dev();
+	verbose("# worker %u: seed %#llx, %llu calls, pid %d\n", w, fz.seed,
+		calls, getpid());
+	fz_run();
+}
+
+/*** fault injection knobs ***/
+
+static const char * const fail_knobs[] = {
+	"probability", "interval", "times", "space", "verbose",
+};
+
+static char fail_saved[ARRAY_SIZE(fail_knobs)][32];
+
+static int fail_knob_write(unsigned int i, const char *val)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s", EDUMM_FAIL_DIR, fail_knobs[i]);
+	return write_text(path, val);
+}
+
+/* Also from the signal handler: write() and friends only. */
+static int fail_restore(void)
+{
+	unsigned int i;
+	int ret = 0;
+
+	if (!fail_active)
+		return 0;
+	/* probability first: no failure is injected from here on. */
+	for (i = 0; i < ARRAY_SIZE(fail_knobs); i++)
+		if (fail_knob_write(i, fail_saved[i]))
+			ret = -1;
+	fail_active = false;
+	return ret;
+}
+
+static void fail_atexit(void)
+{
+	fail_restore();
+}
+
+static void fail_signal(int sig)
+{
+	fail_restore();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Save the knobs; NULL, or what is missing. */
+static const char *fail_save(void)
+{
+	static char path[128];
+	unsigned int i;
+	char *text;
+
+	for (i = 0; i < ARRAY_SIZE(fail_knobs); i++) {
+		snprintf(path, sizeof(path), "%s/%s", EDUMM_FAIL_DIR,
+			 fail_knobs[i]);
+		text = read_text(path);
+		if (!text)
+			return path;
+		text[strcspn(text, "\n")] = '\0';
+		snprintf(fail_saved[i], sizeof(fail_saved[i]), "%s", text);
+		free(text);
+	}
+	return NULL;
+}
+
+static int fail_enable(int pct)
+{
+	char prob[16];
+	unsigned int i;
+	static const char * const vals[] = { NULL, "1", "-1", "0", "0" };
+
+	snprintf(prob, sizeof(prob), "%d", pct);
+	fail_active = true;
+	atexit(fail_atexit);
+	signal(SIGINT, fail_signal);
+	signal(SIGTERM, fail_signal);
+	signal(SIGHUP, fail_signal);
+	/* probability last: failures start once the rest is set. */
+	for (i = ARRAY_SIZE(fail_knobs); i-- > 0;) {
+		const char *val = i ? vals[i] : prob;
+		int ret = fail_knob_write(i, val);
+
+		if (ret) {
+			ksft_print_msg("write %s to %s/%s: %s\n", val,
+				       EDUMM_FAIL_DIR, fail_knobs[i],
+				       strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* fail/injected: failures injected so far, or -1 without that file. */
+static long long fail_injected(void)
+{
+	char *text = read_text(EDUMM_FAIL_DIR "/injected"), *end;
+	long long n = -1;
+
+	if (text) {
+		errno = 0;
+		n = strtoll(text, &end, 10);
+		if (errno || end == text || n < 0 || (*end && *end != '\n'))
+			n = -1;
+	}
+	free(text);
+	return n;
+}
+
+/*
+ * With the knobs on, order-0 allocations on an idle pool must fail with
+ * ENOMEM about PCT% of the time: at least once in 2000 / PCT tries (the
+ * chance of none is about e^-20).  Nothing else runs and the pool is
+ * nearly empty, so where fail/injected exists every injected failure must
+ * be exactly one ENOMEM, and every ENOMEM an injected failure.  open() is
+ * probed too (ENOMEM is allowed there under fault injection).
+ */
+static bool fail_probe(int fd, int pct, char *why, size_t size)
+{
+	unsigned int n = 2000 / pct, i, nomem = 0, open_nomem = 0;
+	long long before = fail_injected(), after;
+	struct edumm_page_alloc req;
+	struct edumm_handle h;
+	int err, fd2;
+
+	if (n < 20)
+		n = 20;
+	for (i = 0; i < n; i++) {
+		memset(&req, 0, sizeof(req));
+		req.migratetype = EDUMM_MIGRATE_MOVABLE;
+		err = sys_ioctl(fd, EDUMM_IOC_PAGE_ALLOC, &req);
+		if (err == ENOMEM) {
+			nomem++;
+			continue;
+		}
+		if (err) {
+			snprintf(why, size, "PAGE_ALLOC order 0: %s", errname(err));
+			return false;
+		}
+		h.handle = req.handle;
+		err = sys_ioctl(fd, EDUMM_IOC_FREE, &h);
+		if (err) {
+			snprintf(why, size, "FREE of handle %llu: %s", h.handle,
+				 errname(err));
+			return false;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		fd2 = open(EDUMM_DEV, O_RDWR | O_CLOEXEC);
+		if (fd2 >= 0) {
+			close(fd2);
+		} else if (errno == ENOMEM) {
+			open_nomem++;
+		} else {
+			snprintf(why, size, "open: %s", errname(errno));
+			return false;
+		}
+	}
+	after = fail_injected();
+	snprintf(why, size, "%u of %u PAGE_ALLOCs, %u of %u opens failed, %lld injected",
+		 nomem, n, open_nomem, n, before < 0 ? -1 : after - before);
+	if (before >= 0 && after - before != nomem + open_nomem)
+		return false;
+	return nomem > 0;
+}
+
+/* The knobs read back as they were before the run. */
+static bool fail_restored(char *why, size_t size)
+{
+	char path[128], *text;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(fail_knobs); i++) {
+		snprintf(path, sizeof(path), "%s/%s", EDUMM_FAIL_DIR,
+			 fail_knobs[i]);
+		text = read_text(path);
+		if (!text) {
+			snprintf(why, size, "%s: %s", path, strerror(errno));
+			return false;
+		}
+		text[strcspn(text, "\n")] = '\0';
+		if (strcmp(text, fail_saved[i])) {
+			snprintf(why, size, "%s is %s, was %s", path, text,
+				 fail_saved[i]);
+			free(text);
+			return false;
+		}
+		free(text);
+	}
+	snprintf(why, size, "probability %s interval %s times %s space %s verbose %s",
+		 fail_saved[0], fail_saved[1], fail_saved[2], fail_saved[3],
+		 fail_saved[4]);
+	return true;
+}
+
+/*** main ***/
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: edumm_fuzz [OPTION]...\n"
+		"Fuzz /dev/edumm from several processes; TAP on stdout.\n\n"
+		"  --seed S               seed of the run (default: from the clock, printed)\n"
+		"  --calls N              calls in all processes together (default %llu)\n"
+		"  --procs P              worker processes, 1..%u (default %u)\n"
+		"  --worker W             run only worker W of the P (replay one worker)\n"
+		"  --fail-probability PCT turn on edumm's fault injection at PCT percent\n"
+		"                         (debugfs edumm/fail/), restore it afterwards\n"
+		"  --verbose              print every call\n"
+		"  -h, --help             this text\n",
+		DEFAULT_CALLS, MAX_PROCS, DEFAULT_PROCS);
+}
+
+static bool parse_u64(const char *s, __u64 *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return !errno && *s && !*end && *s != '-';
+}
+
+static void parse_args(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "seed", required_argument, NULL, 's' },
+		{ "calls", required_argument, NULL, 'n' },
+		{ "procs", required_argument, NULL, 'p' },
+		{ "worker", required_argument, NULL, 'w' },
+		{ "fail-probability", required_argument, NULL, 'f' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	__u64 v;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (!parse_u64(optarg, &cfg.seed))
+				goto bad;
+			cfg.seed_given = true;
+			break;
+		case 'n':
+			if (!parse_u64(optarg, &cfg.calls))
+				goto bad;
+			break;
+		case 'p':
+			if (!parse_u64(optarg, &v) || !v || v > MAX_PROCS)
+				goto bad;
+			cfg.procs = v;
+			break;
+		case 'w':
+			if (!parse_u64(optarg, &v) || v >= MAX_PROCS)
+				goto bad;
+			cfg.worker = v;
+			break;
+		case 'f':
+			if (!parse_u64(optarg, &v) || v > 100)
+				goto bad;
+			cfg.fail_pct = v;
+			break;
+		case 'v':
+			cfg.verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			exit(KSFT_FAIL);
+		}
+	}
+	if (optind < argc || (cfg.worker >= 0 && (unsigned int)cfg.worker >= cfg.procs)) {
+		usage(stderr);
+		exit(KSFT_FAIL);
+	}
+	return;
+bad:
+	fprintf(stderr, "edumm_fuzz: bad value '%s'\n", optarg);
+	usage(stderr);
+	exit(KSFT_FAIL);
+}
+
+/*
+ * Count the fields of each row, derive their sizes from the offsets, and
+ * check that they tile the structure (see "Adding an ioctl" at the top).
+ */
+static void check_table(void)
+{
+	unsigned int i, k, end, size;
+
+	for (i = 0; i < NR_IOCTLS; i++) {
+		struct fz_ioctl *row = &ioctls[i];
+
+		for (k = 0; row->fields[k].name; k++)
+			;
+		row->nr_fields = k;
+		for (k = 0; k < row->nr_fields; k++) {
+			struct fz_field *f = &row->fields[k];
+
+			end = k + 1 < row->nr_fields ? row->fields[k + 1].offset :
+			      _IOC_SIZE(row->cmd);
+			size = end > f->offset ? end - f->offset : 0;
+			if (!f->count) {
+				f->count = 1;
+				f->size = size;
+			}
+			if ((f->size == 4 || f->size == 8) &&
+			    f->size * f->count == size)
+				continue;
+			ksft_exit_fail_msg("ioctl table: %s.%s: %u bytes at %u, not %u x %u\n",
+					   row->name, f->name, size, f->offset,
+					   f->count, f->size);
+		}
+		if (!row->nr_fields || row->fields[0].offset ||
+		    _IOC_SIZE(row->cmd) > MAX_ARG || !_IOC_DIR(row->cmd))
+			ksft_exit_fail_msg("ioctl table: %s: bad row\n",
+					   row->name);
+	}
+}
+
+static int get_info(int fd, struct edumm_info *info)
+{
+	return sys_ioctl(fd, EDUMM_IOC_INFO, info);
+}
+
+static void print_stats(double secs)
+{
+	char line[1024];
+	unsigned int st, e;
+	__u64 total, all;
+	size_t len;
+
+	ksft_print_msg("%llu calls in %.1f s: %.0f calls/s\n", shared->calls,
+		       secs, secs > 0 ? shared->calls / secs : 0.0);
+	ksft_print_msg("  %-22s %8s %7s %5s  results\n", "call", "count",
+		       "us/call", "time");
+	for (e = 0, all = 0; e < NR_ST; e++)
+		all += shared->nsecs[e];
+	for (st = 0; st < NR_ST; st++) {
+		total = 0;
+		len = 0;
+		for (e = 0; e < NR_ERRNO; e++) {
+			if (!shared->res[st][e])
+				continue;
+			total += shared->res[st][e];
+			len += snprintf(line + len, sizeof(line) - len, " %s:%llu",
+					e == NR_ERRNO - 1 ? "other" : errname(e),
+					shared->res[st][e]);
+			if (len >= sizeof(line))
+				break;
+		}
+		ksft_print_msg("  %-22s %8llu %7.0f %4.0f%% %s\n",
+			       st < NR_IOCTLS ? ioctls[st].name + 6 :
+			       st_names[st - NR_IOCTLS], total,
+			       total ? shared->nsecs[st] / 1e3 / total : 0.0,
+			       all ? 100.0 * shared->nsecs[st] / all : 0.0, line);
+	}
+	len = 0;
+	for (e = 0; e < NR_PTR; e++)
+		len += snprintf(line + len, sizeof(line) - len, " %s:%llu",
+				ptr_names[e], shared->ptrs[e]);
+	ksft_print_msg("ioctl argument pointers:%s\n", line);
+	ksft_print_msg("forks: %llu fuzzed on the shared fd, %llu exited at once\n",
+		       shared->forks_continue, shared->forks_exit);
+	ksft_print_msg("  (holding the parent's mappings), %llu refused (limits)\n",
+		       shared->forks_refused);
+	ksft_print_msg("process exits: %llu clean (all freed), %llu holding\n",
+		       shared->exits_clean, shared->exits_dirty);
+	ksft_print_msg("  their blocks and mappings\n");
+	ksft_print_msg("patterns: %llu MiB written, %llu MiB verified\n",
+		       shared->written_bytes >> 20, shared->verified_bytes >> 20);
+}
+
+int main(int argc, char **argv)
+{
+	struct edumm_info info;
+	struct timespec t0, t1;
+	unsigned int w, nr_tests;
+	int start[2], status, fd, fd2, failed_workers = 0;
+	pid_t pids[MAX_PROCS] = { 0 };
+	char why[512], *text;
+	long long injected;
+	const char *missing;
+	bool ok;
+
+	parse_args(argc, argv);
+	if (!cfg.seed_given) {
+		clock_gettime(CLOCK_REALTIME, &t0);
+		cfg.seed = mix64(t0.tv_sec ^ (__u64)t0.tv_nsec << 20 ^ getpid());
+	}
+	page_size = sysconf(_SC_PAGESIZE);
+	page_shift = __builtin_ctzl(page_size);
+	handle_max = LLONG_MAX >> page_shift;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	check_table();
+
+	ksft_print_header();
+	ksft_print_msg("edumm_fuzz: seed %#llx, %llu calls, %u processes%s, fault injection %s\n",
+		       cfg.seed, cfg.calls, cfg.procs,
+		       cfg.worker >= 0 ? " (one worker only)" : "",
+		       cfg.fail_pct >= 0 ? "on" : "off");
+	if (cfg.worker >= 0)
+		ksft_print_msg("only worker %d\n", cfg.worker);
+	if (cfg.fail_pct >= 0)
+		ksft_print_msg("fail-probability %d%%\n", cfg.fail_pct);
+	fflush(stdout);
+	print_replay();
+
+	fd = open(EDUMM_DEV, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT && !getenv("EDUMM_REQUIRE_DEVICE"))
+			ksft_exit_skip("%s does not exist: edumm.ko is not loaded\n",
+				       EDUMM_DEV);
+		ksft_exit_fail_msg("open %s: %s\n", EDUMM_DEV, strerror(errno));
+	}
+	if (access(EDUMM_DEBUGFS "/check", R_OK)) {
+		if (!getenv("EDUMM_REQUIRE_DEVICE"))
+			ksft_exit_skip("%s/check: %s (root and debugfs needed)\n",
+				       EDUMM_DEBUGFS, strerror(errno));
+		ksft_exit_fail_msg("%s/check: %s\n", EDUMM_DEBUGFS,
+				   strerror(errno));
+	}
+	if (cfg.fail_pct >= 0) {
+		missing = fail_save();
+		if (missing) {
+			ksft_set_plan(1);
+			ksft_test_result_fail("fault injection knobs missing: %s: %s\n",
+					      missing, strerror(errno));
+			ksft_exit_fail();
+		}
+	}
+
+	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shared == MAP_FAILED)
+		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
+	shared->next_id = cfg.procs;
+
+	/* The pool before the run, with empty per-CPU lists. */
+	if (write_text(EDUMM_DEBUGFS "/control", "drain") ||
+	    get_info(fd, &info0))
+		ksft_exit_fail_msg("drain or EDUMM_IOC_INFO failed: %s\n",
+				   strerror(errno));
+	cap_pages = info0.pool_pages * 3 / (2 * cfg.procs);
+	ksft_print_msg("pool: %llu pages, %llu free, %llu allocated before the run\n",
+		       info0.pool_pages, info0.free_pages,
+		       info0.allocated_pages);
+	ksft_print_msg("up to %llu pages per process\n", cap_pages);
+
+	nr_tests = cfg.fail_pct >= 0 ? 5 : 3;
+	ksft_set_plan(nr_tests);
+	if (cfg.fail_pct >= 0) {
+		if (fail_enable(cfg.fail_pct)) {
+			fail_restore();
+			ksft_exit_fail_msg("cannot set the fault injection knobs\n");
+		}
+		if (!cfg.fail_pct) {
+			ksft_test_result_pass("fault injection: probability 0, nothing to probe\n");
+		} else {
+			ok = fail_probe(fd, cfg.fail_pct, why, sizeof(why));
+			ksft_test_result(ok,
+					 "fault injection makes PAGE_ALLOC fail with ENOMEM: %s\n",
+					 why);
+		}
+	}
+
+	/* Workers: all start at once. */
+	injected = cfg.fail_pct > 0 ? fail_injected() : -1;
+	if (pipe(start))
+		ksft_exit_fail_msg("pipe: %s\n", strerror(errno));
+	fflush(stdout);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (w = 0; w < cfg.procs; w++) {
+		__u64 calls = cfg.calls / cfg.procs + (w < cfg.calls % cfg.procs);
+
+		if (cfg.worker >= 0 && w != (unsigned int)cfg.worker)
+			continue;
+		__atomic_fetch_add(&shared->live, 1, __ATOMIC_RELAXED);
+		pids[w] = fork();
+		if (pids[w] < 0)
+			ksft_exit_fail_msg("fork: %s\n", strerror(errno));
+		if (pids[w] == 0) {
+			close(fd);
+			close(start[1]);
+			worker_main(w, calls, start[0]);
+		}
+	}
+	close(start[0]);
+	close(start[1]);
+	for (w = 0; w < cfg.procs; w++) {
+		if (!pids[w])
+			continue;
+		while (waitpid(pids[w], &status, 0) < 0 && errno == EINTR)
+			;
+		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+			ksft_print_msg("worker %u (pid %d, seed %#llx): status %#x\n",
+				       w, pids[w], worker_seed(w), status);
+			failed_workers++;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+
+	if (shared->failed)
+		ksft_print_msg("first failure: %s\n", shared->failmsg);
+	ok = !shared->failed && !failed_workers;
+	if (ok && cfg.worker < 0 && shared->calls != cfg.calls) {
+		ksft_print_msg("ran %llu calls of %llu\n", shared->calls,
+			       cfg.calls);
+		ok = false;
+	}
+	ksft_test_result(ok,
+			 "%llu calls from %u processes: every result allowed, every pattern intact (seed %#llx)\n",
+			 shared->calls, cfg.worker >= 0 ? 1 : cfg.procs, cfg.seed);
+	if (!ok)
+		print_replay();
+
+	if (injected >= 0)
+		ksft_print_msg("fault injection: %lld failures injected during the run\n",
+			       fail_injected() - injected);
+	if (cfg.fail_pct >= 0) {
+		if (fail_restore())
+			ksft_print_msg("restoring the fault injection knobs failed\n");
+		ok = fail_restored(why, sizeof(why));
+		ksft_test_result(ok, "fault injection knobs restored: %s\n", why);
+	}
+
+	/*
+	 * Every worker and child is gone: the pool must be as it was.  Blocks
+	 * whose pages were still in a pipe when their file was closed went to
+	 * edumm's orphan list; they return to the pool at the next close of
+	 * any edumm file once the pipe is gone: one close settles them.
+	 */
+	fd2 = open(EDUMM_DEV, O_RDWR | O_CLOEXEC);
+	if (fd2 < 0 || close(fd2))
+		ksft_print_msg("open/close %s: %s\n", EDUMM_DEV, strerror(errno));
+	if (write_text(EDUMM_DEBUGFS "/control", "drain"))
+		ksft_print_msg("control <- drain failed\n");
+	text = read_text(EDUMM_DEBUGFS "/check");
+	ok = text && !strcmp(text, "ok\n");
+	if (!ok)
+		ksft_print_msg("debugfs check says:\n%s", text ? text : "(unreadable)\n");
+	ksft_test_result(ok, "debugfs check says ok after the run\n");
+	free(text);
+
+	if (get_info(fd, &info)) {
+		ksft_test_result_fail("EDUMM_IOC_INFO after the run: %s\n",
+				      strerror(errno));
+	} else {
+		ok = info.allocated_pages == info0.allocated_pages &&
+		     info.free_pages == info0.free_pages && !info.pcp_pages;
+		ksft_test_result(ok,
+				 "pool back to its state after drain: allocated %llu (before %llu), free %llu (before %llu), pcp %llu\n",
+				 info.allocated_pages, info0.allocated_pages,
+				 info.free_pages, info0.free_pages,
+				 info.pcp_pages);
+	}
+	close(fd);
+	print_stats((t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	ksft_finished();
+}
