@@ -159,9 +159,12 @@ static unsigned int edumm_reap_orphans(bool force)
  */
 struct edumm_client *edumm_client_create(void)
 {
-	struct edumm_client *client = kzalloc(sizeof(*client),
-					      GFP_KERNEL_ACCOUNT);
+	struct edumm_client *client;
 
+	/* fault injection (debugfs edumm/fail/): open() fails with ENOMEM */
+	if (edumm_should_fail(&edumm_pool.fail, sizeof(*client)))
+		return NULL;
+	client = kzalloc(sizeof(*client), GFP_KERNEL_ACCOUNT);
 	if (!client)
 		return NULL;
 	mutex_init(&client->lock);
