@@ -54,17 +54,18 @@ CHECKPATCH_FLAGS := --strict --no-tree --show-types --color=never --quiet
 
 # Shell scripts of the build and test infrastructure, for shellcheck.
 SHELL_SCRIPTS := $(addprefix $(SRCDIR)/,scripts/setup-deps scripts/kernel-env \
-		   scripts/ksrc-extract scripts/vm-run .ci/run)
+		   scripts/ksrc-extract scripts/vm-run scripts/debug-kernel .ci/run \
+		   tools/testing/fuzz/run-fuzz)
 SH_SCRIPTS := $(addprefix $(SRCDIR)/,scripts/vm/init scripts/vm/edumm-demo) \
 	      $(wildcard $(SRCDIR)/selftests/*.sh)
 
 # Stages of "make check", in order.  Each is a target of its own.
-CHECK_STAGES := w1 style sparse unit selftests tools vm-test
+CHECK_STAGES := w1 style sparse unit fuzz selftests tools vm-test
 
 .NOTPARALLEL:
 .DEFAULT_GOAL := all
 .PHONY: all module modules clean distclean help deps ksrc \
-	style sparse w1 selftests tools unit run vm-test check
+	style sparse w1 selftests tools unit fuzz run vm-test check
 
 # Fail with a clear message when there is no kernel tree to build against.
 define check_kdir
@@ -133,8 +134,16 @@ selftests: ksrc
 tools:
 	$(MAKE) -C $(SRCDIR)/tools
 
+# The core's unit tests under ASan+UBSan, then the threaded ones under TSan.
 unit:
 	$(MAKE) -C $(SRCDIR)/tools/testing/unit run
+	$(MAKE) -C $(SRCDIR)/tools/testing/unit tsan
+
+# libFuzzer on the core (clang-14, ASan+UBSan): each target for
+# FUZZ_SECONDS (default 60); crashes are saved with a replay command.
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(MAKE) -C $(SRCDIR)/tools/testing/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
 
 # The main job: build everything, boot the VM, show edumm at work.
 run: deps
@@ -164,6 +173,30 @@ check: deps
 	printf '%s' "$$summary"; \
 	echo "check: $$pass passed, $$fail failed"; \
 	test $$fail -eq 0
+
+# The debug lane: a KASAN + lockdep + kmemleak + DEBUG_VM kernel built from
+# linux-source-6.1 (scripts/debug-kernel; cached outside the repository,
+# so only the first run is slow), edumm.ko built against it in
+# build/debug-module/, and the kselftests and the ioctl fuzzer run under it
+# with a kmemleak scan after rmmod.  Fails on any test failure, splat,
+# WARNING or leak (scripts/vm-run --kernel debug).
+# DEBUG_FUZZ_CALLS / DEBUG_FUZZ_PROCS: the fuzzer's budget in the guest
+# (EDUMM_FUZZ_CALLS / EDUMM_FUZZ_PROCS for selftests/run_all.sh).
+DEBUG_KERNEL := $(SRCDIR)/scripts/debug-kernel
+DEBUG_FUZZ_CALLS ?= 1000000
+DEBUG_FUZZ_PROCS ?= 4
+.PHONY: debug-kernel check-debug
+
+debug-kernel: deps
+	@$(DEBUG_KERNEL) >/dev/null
+
+check-debug: deps
+	@$(DEBUG_KERNEL) >/dev/null
+	@$(DEBUG_KERNEL) --module >/dev/null
+	$(MAKE) -f $(SRCDIR)/Makefile --no-print-directory selftests tools
+	$(VM_RUN) --kernel debug $(VM_ARGS) -- env \
+		EDUMM_FUZZ_CALLS=$(DEBUG_FUZZ_CALLS) \
+		EDUMM_FUZZ_PROCS=$(DEBUG_FUZZ_PROCS) /selftests/run_all.sh
 
 clean:
 	@if [ -f "$(KDIR)/Makefile" ]; then $(MAKE) -C $(KDIR) M=$(SRCDIR) clean; else \
@@ -199,10 +232,20 @@ help:
 	@echo '  style        - checkpatch --strict over mod/ uapi/ selftests/ tools/,'
 	@echo '                 shellcheck over scripts/; fail on any ERROR/WARNING/CHECK'
 	@echo '  sparse       - sparse (C=2) over every module source; fail on any warning'
-	@echo '  unit         - userspace unit tests of the core (tools/testing/unit)'
+	@echo '  unit         - userspace unit tests of the core (tools/testing/unit):'
+	@echo '                 ASan+UBSan, then the threaded tests under TSan'
+	@echo '  fuzz         - libFuzzer on the core (tools/testing/fuzz), FUZZ_SECONDS'
+	@echo '                 per target (default 60)'
 	@echo '  selftests    - build the kselftests (selftests/, static binaries)'
 	@echo '  tools        - build tools/edummctl (static)'
 	@echo '  vm-test      - boot the VM and run /selftests/run_all.sh'
+	@echo
+	@echo 'Debug lane (not part of check):'
+	@echo '  debug-kernel - build the KASAN/lockdep/kmemleak kernel from linux-source-6.1'
+	@echo '                 (scripts/debug-kernel; cached in $${EDUMM_CACHE:-/var/cache/edumm})'
+	@echo '  check-debug  - debug-kernel, edumm.ko against it, the kselftests and the'
+	@echo '                 fuzzer ($(DEBUG_FUZZ_CALLS) calls) under it, kmemleak scan;'
+	@echo '                 fails on any failure, splat, WARNING or leak'
 	@echo
 	@echo 'Helpers:'
 	@echo '  deps         - install missing Debian packages (scripts/setup-deps)'
