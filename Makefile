@@ -183,8 +183,13 @@ check: deps
 # DEBUG_FUZZ_CALLS / DEBUG_FUZZ_PROCS: the fuzzer's budget in the guest
 # (EDUMM_FUZZ_CALLS / EDUMM_FUZZ_PROCS for selftests/run_all.sh).
 DEBUG_KERNEL := $(SRCDIR)/scripts/debug-kernel
+# DEBUG_FUZZ_FAIL_CALLS: calls of the second fuzzer run, the one with
+# fault injection on (EDUMM_FUZZ_FAIL_CALLS).  DEBUG_TIMEOUT: the VM's time
+# limit in seconds (about twice what the run takes under TCG on 2 CPUs).
 DEBUG_FUZZ_CALLS ?= 1000000
 DEBUG_FUZZ_PROCS ?= 4
+DEBUG_FUZZ_FAIL_CALLS ?= 200000
+DEBUG_TIMEOUT ?= 3600
 .PHONY: debug-kernel check-debug
 
 debug-kernel: deps
@@ -194,9 +199,11 @@ check-debug: deps
 	@$(DEBUG_KERNEL) >/dev/null
 	@$(DEBUG_KERNEL) --module >/dev/null
 	$(MAKE) -f $(SRCDIR)/Makefile --no-print-directory selftests tools
-	$(VM_RUN) --kernel debug $(VM_ARGS) -- env \
+	$(VM_RUN) --kernel debug --timeout $(DEBUG_TIMEOUT) $(VM_ARGS) -- env \
 		EDUMM_FUZZ_CALLS=$(DEBUG_FUZZ_CALLS) \
-		EDUMM_FUZZ_PROCS=$(DEBUG_FUZZ_PROCS) /selftests/run_all.sh
+		EDUMM_FUZZ_PROCS=$(DEBUG_FUZZ_PROCS) \
+		EDUMM_FUZZ_FAIL_CALLS=$(DEBUG_FUZZ_FAIL_CALLS) \
+		/selftests/run_all.sh
 
 clean:
 	@if [ -f "$(KDIR)/Makefile" ]; then $(MAKE) -C $(KDIR) M=$(SRCDIR) clean; else \
