@@ -160,6 +160,394 @@ struct edumm_info {
 	__u64 reserved[8];
 };
 
+/*** The slab layer and kmalloc (EDUMM_IOC_CACHE_* .. EDUMM_IOC_CORRUPT) ***/
+
+/*
+ * Caches and objects.  A cache created through EDUMM_IOC_CACHE_CREATE is
+ * owned by the file that created it and named there by a cache id (1, 2,
+ * 3, ... never 0, never reused while the file is open).  Every object the
+ * file allocates, from one of its caches or with EDUMM_IOC_KMALLOC, is named
+ * by an object handle (a second counter, with the same rules).  Closing the
+ * file frees every object it still holds, then destroys every cache it
+ * still owns.  Object memory never leaves the kernel: it is read and
+ * written with EDUMM_IOC_OBJ_READ / EDUMM_IOC_OBJ_WRITE, bounds-checked
+ * against the object's size, so the API cannot write outside an object;
+ * only EDUMM_IOC_CORRUPT does, on purpose, when the module was loaded with
+ * allow_corruption=1.
+ *
+ * Further errors of these commands:
+ *   -EEXIST  EDUMM_IOC_CACHE_CREATE: a cache of that name exists (any
+ *            client's, or one of the kmalloc caches)
+ *   -EBUSY   EDUMM_IOC_CACHE_DESTROY: the cache still has objects (the
+ *            kernel log lists them, as __kmem_cache_shutdown() does)
+ *   -EIO     EDUMM_IOC_OBJ_FREE, EDUMM_IOC_KFREE: the debug checks found the
+ *            object corrupted (reported, counted, quarantined); the handle
+ *            is gone all the same
+ *   -EPERM   EDUMM_IOC_CORRUPT without allow_corruption=1
+ *   -ENOENT  also: a handle of the other kind (a kmalloc object given to
+ *            EDUMM_IOC_OBJ_FREE, a cache object to EDUMM_IOC_KFREE ...)
+ */
+
+/* Longest cache name, without its terminating NUL. */
+#define EDUMM_CACHE_NAME_MAX	31
+/* Largest object of a cache (object_size) and of kmalloc. */
+#define EDUMM_CACHE_MAX_SIZE	(1U << 20)
+#define EDUMM_KMALLOC_MAX_SIZE	(4096ULL << (EDUMM_MAX_ORDER - 1))
+/* Objects in one EDUMM_IOC_OBJ_BULK_ALLOC / _FREE. */
+#define EDUMM_BULK_MAX		1024
+/* Bytes in one EDUMM_IOC_OBJ_READ / _WRITE. */
+#define EDUMM_OBJ_RW_MAX	65536
+
+/**
+ * enum edumm_design - the allocator behind a cache
+ * @EDUMM_DESIGN_INVALID: reserved, rejected with -EINVAL
+ * @EDUMM_DESIGN_SLUB: mm/slub.c of 6.1 (the kernel's default)
+ * @EDUMM_DESIGN_SLAB: mm/slab.c of 6.1 (removed from Linux in 6.8)
+ * @EDUMM_DESIGN_SLOB: mm/slob.c of 6.1 (removed from Linux in 6.4)
+ * @EDUMM_DESIGN_DEFAULT: the module's slab_design= parameter (slub unless
+ *	set otherwise), which is also the design of the kmalloc caches
+ */
+enum edumm_design {
+	EDUMM_DESIGN_INVALID	= 0,
+	EDUMM_DESIGN_SLUB	= 1,
+	EDUMM_DESIGN_SLAB	= 2,
+	EDUMM_DESIGN_SLOB	= 3,
+	EDUMM_DESIGN_DEFAULT	= 4,
+};
+
+/*
+ * EDUMM_CACHE_* - cache flags (struct edumm_cache_create.flags), edumm's
+ * bits with the meaning of the kernel's SLAB_* flags:
+ *
+ * @EDUMM_CACHE_HWCACHE_ALIGN: SLAB_HWCACHE_ALIGN, align objects on cache
+ *	lines (halved while the object fits in half a line)
+ * @EDUMM_CACHE_POISON: SLAB_POISON, free objects are filled with 0x6b and
+ *	end in 0xa5, new slabs with 0x5a; a write into a free object is caught
+ * @EDUMM_CACHE_RED_ZONE: SLAB_RED_ZONE, guard bytes around each object
+ *	(0xbb free, 0xcc allocated); an overwrite is caught
+ * @EDUMM_CACHE_STORE_USER: SLAB_STORE_USER, the last alloc and free caller
+ *	and pid of each object (debugfs slab/<cache>/alloc_traces, free_traces)
+ * @EDUMM_CACHE_CONSISTENCY_CHECKS: SLAB_CONSISTENCY_CHECKS, every free is
+ *	checked (double free, foreign or misaligned pointer)
+ * @EDUMM_CACHE_TYPESAFE_BY_RCU: SLAB_TYPESAFE_BY_RCU, slab pages go back to
+ *	the buddy only after an RCU grace period
+ * @EDUMM_CACHE_RECLAIM_ACCOUNT: SLAB_RECLAIM_ACCOUNT, slabs are taken from
+ *	the reclaimable migratetype
+ * @EDUMM_CACHE_DMA: SLAB_CACHE_DMA, slabs are taken from the lowest zone
+ *	of the pool
+ * @EDUMM_CACHE_CTOR_PATTERN: user space cannot pass a constructor: this
+ *	flag gives the cache edumm's built-in one, which writes
+ *	EDUMM_CTOR_BYTES bytes of EDUMM_CTOR_BYTE at the start of every object
+ *	when its slab is created (never again on reuse, as with any
+ *	constructor); needs size >= EDUMM_CTOR_BYTES
+ *
+ * Any other bit is rejected with -EINVAL.
+ */
+#define EDUMM_CACHE_HWCACHE_ALIGN	0x1U
+#define EDUMM_CACHE_POISON		0x2U
+#define EDUMM_CACHE_RED_ZONE		0x4U
+#define EDUMM_CACHE_STORE_USER		0x8U
+#define EDUMM_CACHE_CONSISTENCY_CHECKS	0x10U
+#define EDUMM_CACHE_TYPESAFE_BY_RCU	0x20U
+#define EDUMM_CACHE_RECLAIM_ACCOUNT	0x40U
+#define EDUMM_CACHE_DMA			0x80U
+#define EDUMM_CACHE_CTOR_PATTERN	0x10000U
+#define EDUMM_CACHE_FLAGS_MASK		(0xffU | EDUMM_CACHE_CTOR_PATTERN)
+
+#define EDUMM_CTOR_BYTE			0xc7
+#define EDUMM_CTOR_BYTES		8
+
+/*
+ * EDUMM_OBJ_* - allocation flags of EDUMM_IOC_OBJ_ALLOC, _OBJ_BULK_ALLOC,
+ * _KMALLOC and _KREALLOC:
+ *
+ * @EDUMM_OBJ_ZERO: __GFP_ZERO, the object is zeroed (kmem_cache_zalloc(),
+ *	kzalloc(); for krealloc() the new bytes)
+ * @EDUMM_OBJ_HIGH: __GFP_HIGH, new slab pages may dip below the min
+ *	watermark (as EDUMM_ALLOC_HIGH)
+ * @EDUMM_OBJ_RECLAIMABLE: kmalloc only: __GFP_RECLAIMABLE, the
+ *	kmalloc-rcl-* classes
+ * @EDUMM_OBJ_DMA: kmalloc only: GFP_DMA, the dma-kmalloc-* classes
+ *
+ * Any other bit (or RECLAIMABLE / DMA outside kmalloc, or both at once)
+ * is rejected with -EINVAL.
+ */
+#define EDUMM_OBJ_ZERO			0x1U
+#define EDUMM_OBJ_HIGH			0x2U
+#define EDUMM_OBJ_RECLAIMABLE		0x4U
+#define EDUMM_OBJ_DMA			0x8U
+#define EDUMM_OBJ_FLAGS_MASK		(EDUMM_OBJ_ZERO | EDUMM_OBJ_HIGH)
+#define EDUMM_KMALLOC_FLAGS_MASK	(EDUMM_OBJ_FLAGS_MASK | \
+					 EDUMM_OBJ_RECLAIMABLE | EDUMM_OBJ_DMA)
+
+/**
+ * struct edumm_cache_create - EDUMM_IOC_CACHE_CREATE
+ * @name: (in) 1 .. EDUMM_CACHE_NAME_MAX characters from [A-Za-z0-9_.:-],
+ *	NUL-terminated inside the array; unique among all edumm caches
+ *	(-EEXIST); the name of its debugfs directory slab/<name>/
+ * @size: (in) object size in bytes, 1 .. EDUMM_CACHE_MAX_SIZE
+ * @align: (in) 0 or a power of two up to the page size
+ * @flags: (in) EDUMM_CACHE_* bits
+ * @design: (in) an enum edumm_design other than INVALID
+ * @reserved: (in) must be 0
+ * @cache: (out) the cache id, for the other EDUMM_IOC_CACHE_* and
+ *	EDUMM_IOC_OBJ_* commands of this file
+ * @slab_size: (out) bytes per object slot, metadata included (the
+ *	kernel's kmem_cache.size, /sys/kernel/slab/<cache>/slab_size)
+ * @objs_per_slab: (out) objects in one slab (SLOB: 0, it has no slabs of
+ *	objects)
+ * @order: (out) buddy order of one slab
+ * @reserved2: (out) zero
+ */
+struct edumm_cache_create {
+	char name[32];
+	__u32 size;
+	__u32 align;
+	__u32 flags;
+	__u32 design;
+	__u32 reserved;
+	__u32 slab_size;
+	__u64 cache;
+	__u32 objs_per_slab;
+	__u32 order;
+	__u64 reserved2;
+};
+
+/**
+ * struct edumm_cache_ref - EDUMM_IOC_CACHE_DESTROY
+ * @cache: (in) a cache id of this file
+ *
+ * Fails with -EBUSY, leaving the cache usable, while it has objects.
+ */
+struct edumm_cache_ref {
+	__u64 cache;
+};
+
+/*
+ * EDUMM_CACHE_INFO_VALIDATE - struct edumm_cache_query.flags: run the
+ * cache's validation (every slab, every object: red zones, poison,
+ * freelists) before reading the counters, like writing 1 to
+ * /sys/kernel/slab/<cache>/validate.
+ */
+#define EDUMM_CACHE_INFO_VALIDATE	0x1U
+
+/**
+ * struct edumm_cache_query - EDUMM_IOC_CACHE_INFO
+ * @cache: (in) a cache id of this file
+ * @flags: (in) EDUMM_CACHE_INFO_* bits
+ * @reserved: (in) must be 0
+ * @name: (out) the cache's name, NUL-terminated
+ * @design: (out) its enum edumm_design (never DEFAULT)
+ * @object_size: (out) the size it was created with
+ * @slab_size: (out) as in struct edumm_cache_create
+ * @align: (out) the alignment actually used
+ * @objs_per_slab: (out) as in struct edumm_cache_create
+ * @order: (out) as in struct edumm_cache_create
+ * @cache_flags: (out) the EDUMM_CACHE_* flags it was created with
+ * @reserved2: (out) zero
+ * @active_objs: (out) allocated objects (the first column of slabinfo)
+ * @num_objs: (out) object slots in all slabs
+ * @active_slabs: (out) slabs holding at least one object
+ * @num_slabs: (out) slabs
+ * @errors: (out) corruptions the debug checks found so far
+ * @validate_errors: (out) what this call's validation found (0 without
+ *	EDUMM_CACHE_INFO_VALIDATE)
+ * @objects: (out) objects this file holds in the cache
+ * @reserved3: (out) zero
+ */
+struct edumm_cache_query {
+	__u64 cache;
+	__u32 flags;
+	__u32 reserved;
+	char name[32];
+	__u32 design;
+	__u32 object_size;
+	__u32 slab_size;
+	__u32 align;
+	__u32 objs_per_slab;
+	__u32 order;
+	__u32 cache_flags;
+	__u32 reserved2;
+	__u64 active_objs;
+	__u64 num_objs;
+	__u64 active_slabs;
+	__u64 num_slabs;
+	__u64 errors;
+	__u64 validate_errors;
+	__u64 objects;
+	__u64 reserved3[3];
+};
+
+/**
+ * struct edumm_cache_shrink - EDUMM_IOC_CACHE_SHRINK
+ * @cache: (in) a cache id of this file
+ * @pages: (out) pages the shrink gave back to the buddy
+ */
+struct edumm_cache_shrink {
+	__u64 cache;
+	__u64 pages;
+};
+
+/**
+ * struct edumm_obj_alloc - EDUMM_IOC_OBJ_ALLOC
+ * @cache: (in) a cache id of this file
+ * @flags: (in) EDUMM_OBJ_ZERO, EDUMM_OBJ_HIGH
+ * @reserved: (in) must be 0
+ * @object: (out) the new object's handle
+ * @size: (out) its size (the cache's object_size)
+ */
+struct edumm_obj_alloc {
+	__u64 cache;
+	__u32 flags;
+	__u32 reserved;
+	__u64 object;
+	__u64 size;
+};
+
+/**
+ * struct edumm_obj_ref - EDUMM_IOC_OBJ_FREE, EDUMM_IOC_KFREE
+ * @object: (in) an object handle of this file: of a cache for OBJ_FREE,
+ *	from EDUMM_IOC_KMALLOC for KFREE
+ */
+struct edumm_obj_ref {
+	__u64 object;
+};
+
+/**
+ * struct edumm_obj_bulk - EDUMM_IOC_OBJ_BULK_ALLOC, EDUMM_IOC_OBJ_BULK_FREE
+ * @cache: (in) a cache id of this file
+ * @objects: (in) user address of an array of @count __u64 object handles:
+ *	written by BULK_ALLOC, read by BULK_FREE
+ * @count: (in) 1 .. EDUMM_BULK_MAX
+ * @flags: (in) BULK_ALLOC: EDUMM_OBJ_ZERO, EDUMM_OBJ_HIGH; BULK_FREE: 0
+ *
+ * Like kmem_cache_alloc_bulk(), all or nothing: either @count objects are
+ * allocated or none (-ENOMEM).  BULK_FREE frees all of them, or none when
+ * one handle is not an object of @cache or appears twice (-ENOENT).
+ */
+struct edumm_obj_bulk {
+	__u64 cache;
+	__u64 objects;
+	__u32 count;
+	__u32 flags;
+};
+
+/**
+ * struct edumm_kmalloc - EDUMM_IOC_KMALLOC
+ * @size: (in) 1 .. EDUMM_KMALLOC_MAX_SIZE bytes; above 8 KiB the request
+ *	goes to the buddy (kmalloc_large())
+ * @flags: (in) EDUMM_OBJ_* bits
+ * @reserved: (in) must be 0
+ * @object: (out) the new object's handle
+ * @ksize: (out) ksize() of the object: its class size
+ */
+struct edumm_kmalloc {
+	__u64 size;
+	__u32 flags;
+	__u32 reserved;
+	__u64 object;
+	__u64 ksize;
+};
+
+/**
+ * struct edumm_krealloc - EDUMM_IOC_KREALLOC
+ * @object: (in) a handle from EDUMM_IOC_KMALLOC; it keeps naming the
+ *	object after a move
+ * @size: (in) the new size, 1 .. EDUMM_KMALLOC_MAX_SIZE
+ * @flags: (in) EDUMM_OBJ_* bits, for a new allocation
+ * @moved: (out) 0 if the object was resized in place (its class still
+ *	fits), 1 if it was copied to a new one (the old one is freed)
+ * @ksize: (out) ksize() of the result
+ *
+ * On failure (-ENOMEM) the object is unchanged.
+ */
+struct edumm_krealloc {
+	__u64 object;
+	__u64 size;
+	__u32 flags;
+	__u32 moved;
+	__u64 ksize;
+};
+
+/**
+ * struct edumm_ksize - EDUMM_IOC_KSIZE
+ * @object: (in) any object handle of this file
+ * @ksize: (out) ksize(): the bytes usable in the object
+ * @size: (out) the bytes requested (the cache's object_size, or the size
+ *	of the last kmalloc/krealloc), the bound of EDUMM_IOC_OBJ_READ/_WRITE
+ */
+struct edumm_ksize {
+	__u64 object;
+	__u64 ksize;
+	__u64 size;
+};
+
+/**
+ * struct edumm_obj_rw - EDUMM_IOC_OBJ_READ, EDUMM_IOC_OBJ_WRITE
+ * @object: (in) any object handle of this file
+ * @buf: (in) user address of @length bytes: written by READ, read by WRITE
+ * @offset: (in) first byte of the object
+ * @length: (in) 1 .. EDUMM_OBJ_RW_MAX; @offset + @length must not pass
+ *	the object's requested size (struct edumm_ksize.size), else -EINVAL
+ */
+struct edumm_obj_rw {
+	__u64 object;
+	__u64 buf;
+	__u32 offset;
+	__u32 length;
+};
+
+/**
+ * enum edumm_corruption - what EDUMM_IOC_CORRUPT does to a cache object
+ * @EDUMM_CORRUPT_INVALID: reserved, rejected with -EINVAL
+ * @EDUMM_CORRUPT_REDZONE: write @value at object_size + @offset, past the
+ *	object's end but inside its own slot (the right red zone); found
+ *	when the object is freed or validated.  Needs EDUMM_CACHE_RED_ZONE.
+ * @EDUMM_CORRUPT_USE_AFTER_FREE: free the object (the handle is gone),
+ *	then write @value at @offset inside it; found when the object is
+ *	allocated again or validated.  Needs EDUMM_CACHE_POISON.
+ * @EDUMM_CORRUPT_DOUBLE_FREE: free the object (the handle is gone), then
+ *	free it again.  Needs EDUMM_CACHE_CONSISTENCY_CHECKS.
+ * @EDUMM_CORRUPT_WRONG_CACHE: free the object to the cache @cache (another
+ *	cache of this file); the object stays allocated.  Needs
+ *	EDUMM_CACHE_CONSISTENCY_CHECKS on @cache.
+ * @EDUMM_CORRUPT_MISALIGNED: free the address object + @offset (1 ..
+ *	object_size - 1); the object stays allocated.  Needs
+ *	EDUMM_CACHE_CONSISTENCY_CHECKS.
+ *
+ * A required flag missing, or @offset out of range, is -EINVAL: without
+ * the debug checks the corruption would not be caught, it would corrupt
+ * the allocator.
+ */
+enum edumm_corruption {
+	EDUMM_CORRUPT_INVALID		= 0,
+	EDUMM_CORRUPT_REDZONE		= 1,
+	EDUMM_CORRUPT_USE_AFTER_FREE	= 2,
+	EDUMM_CORRUPT_DOUBLE_FREE	= 3,
+	EDUMM_CORRUPT_WRONG_CACHE	= 4,
+	EDUMM_CORRUPT_MISALIGNED	= 5,
+};
+
+/**
+ * struct edumm_corrupt - EDUMM_IOC_CORRUPT (allow_corruption=1 only)
+ * @object: (in) a cache object handle of this file
+ * @cache: (in) EDUMM_CORRUPT_WRONG_CACHE: the other cache; else 0
+ * @op: (in) an enum edumm_corruption other than INVALID
+ * @offset: (in) see enum edumm_corruption; 0 where unused
+ * @value: (in) the byte to write, 0 .. 255; 0 where unused
+ * @detected: (out) 1 if the debug checks refused the bad free at once
+ *	(DOUBLE_FREE, WRONG_CACHE, MISALIGNED), else 0 (the writes are found
+ *	later: see the errors count of EDUMM_IOC_CACHE_INFO)
+ */
+struct edumm_corrupt {
+	__u64 object;
+	__u64 cache;
+	__u32 op;
+	__u32 offset;
+	__u32 value;
+	__u32 detected;
+};
+
 /* 'Y' is not taken in Documentation/userspace-api/ioctl/ioctl-number.rst */
 #define EDUMM_IOC_MAGIC		'Y'
 
@@ -167,5 +555,22 @@ struct edumm_info {
 #define EDUMM_IOC_PAGE_ALLOC	_IOWR(EDUMM_IOC_MAGIC, 0x01, struct edumm_page_alloc)
 #define EDUMM_IOC_FREE		_IOW(EDUMM_IOC_MAGIC, 0x02, struct edumm_handle)
 #define EDUMM_IOC_INFO		_IOR(EDUMM_IOC_MAGIC, 0x03, struct edumm_info)
+
+/* slab and kmalloc: 0x10 .. 0x2f */
+#define EDUMM_IOC_CACHE_CREATE	_IOWR(EDUMM_IOC_MAGIC, 0x10, struct edumm_cache_create)
+#define EDUMM_IOC_CACHE_DESTROY	_IOW(EDUMM_IOC_MAGIC, 0x11, struct edumm_cache_ref)
+#define EDUMM_IOC_CACHE_INFO	_IOWR(EDUMM_IOC_MAGIC, 0x12, struct edumm_cache_query)
+#define EDUMM_IOC_CACHE_SHRINK	_IOWR(EDUMM_IOC_MAGIC, 0x13, struct edumm_cache_shrink)
+#define EDUMM_IOC_OBJ_ALLOC	_IOWR(EDUMM_IOC_MAGIC, 0x14, struct edumm_obj_alloc)
+#define EDUMM_IOC_OBJ_FREE	_IOW(EDUMM_IOC_MAGIC, 0x15, struct edumm_obj_ref)
+#define EDUMM_IOC_OBJ_BULK_ALLOC	_IOW(EDUMM_IOC_MAGIC, 0x16, struct edumm_obj_bulk)
+#define EDUMM_IOC_OBJ_BULK_FREE	_IOW(EDUMM_IOC_MAGIC, 0x17, struct edumm_obj_bulk)
+#define EDUMM_IOC_KMALLOC	_IOWR(EDUMM_IOC_MAGIC, 0x18, struct edumm_kmalloc)
+#define EDUMM_IOC_KFREE		_IOW(EDUMM_IOC_MAGIC, 0x19, struct edumm_obj_ref)
+#define EDUMM_IOC_KREALLOC	_IOWR(EDUMM_IOC_MAGIC, 0x1a, struct edumm_krealloc)
+#define EDUMM_IOC_KSIZE		_IOWR(EDUMM_IOC_MAGIC, 0x1b, struct edumm_ksize)
+#define EDUMM_IOC_OBJ_READ	_IOW(EDUMM_IOC_MAGIC, 0x1c, struct edumm_obj_rw)
+#define EDUMM_IOC_OBJ_WRITE	_IOW(EDUMM_IOC_MAGIC, 0x1d, struct edumm_obj_rw)
+#define EDUMM_IOC_CORRUPT	_IOWR(EDUMM_IOC_MAGIC, 0x1e, struct edumm_corrupt)
 
 #endif /* _UAPI_LINUX_EDUMM_H */
