@@ -523,6 +523,15 @@ static struct edumm_page *edumm_get_page_from_freelist(struct edumm_pool *pool,
 	int top = mt == EDUMM_MT_MOVABLE ? EDUMM_ZONE_MOVABLE : EDUMM_ZONE_NORMAL;
 	int local = edumm_numa_node_id();
 	unsigned int n, pass;
+	int bottom = 0;
+
+	/* GFP_DMA of the slab layer: the pool's lowest zone type only */
+	if (alloc_flags & EDUMM_AF_LOWEST_ZONE) {
+		top = EDUMM_NR_ZONES - 1;
+		for (n = 0; n < pool->nr_zones; n++)
+			top = min(top, pool->zones[n]->type);
+		bottom = top;
+	}
 
 	for (pass = 0; pass < 2; pass++) {
 		for (n = 0; n < pool->nr_nodes; n++) {
@@ -532,7 +541,7 @@ static struct edumm_page *edumm_get_page_from_freelist(struct edumm_pool *pool,
 			/* pass 0: the local node only; pass 1: all others */
 			if (pass == 0 ? node->nid != local : node->nid == local)
 				continue;
-			for (z = top; z >= 0; z--) {
+			for (z = top; z >= bottom; z--) {
 				struct edumm_zone *zone = &node->zones[z];
 				struct edumm_page *page;
 
@@ -594,7 +603,7 @@ struct edumm_page *edumm_alloc_pages(struct edumm_pool *pool, unsigned int order
 	struct edumm_page *page;
 
 	if (order >= EDUMM_MAX_ORDER || mt < 0 || mt >= EDUMM_MT_TYPES ||
-	    (alloc_flags & ~EDUMM_AF_MASK))
+	    (alloc_flags & ~(EDUMM_AF_MASK | EDUMM_AF_LOWEST_ZONE)))
 		return NULL;
 	/* should_fail_alloc_page(): fault injection, see fault.c */
 	if (edumm_should_fail(&pool->fail, 1UL << order)) {

@@ -102,6 +102,8 @@ enum edumm_wmark {
 #define EDUMM_AF_NO_PCP		BIT(2)	/* bypass the per-CPU lists */
 #define EDUMM_AF_MASK		(EDUMM_AF_HIGH | EDUMM_AF_NO_WMARK | \
 				 EDUMM_AF_NO_PCP)
+/* Internal only (never from the uapi): the slab layer's dma-kmalloc-*. */
+#define EDUMM_AF_LOWEST_ZONE	BIT(8)	/* only the lowest zone type of the pool */
 
 /**
  * enum edumm_stat_item - event counters, per CPU, summed on read
@@ -330,6 +332,7 @@ struct edumm_fault_attr {
  * @fail: fault injection for every allocation point of edumm (the buddy,
  *	and the glue's bookkeeping), set up by the glue
  * @ready: edumm_pool_init() completed (destroy may drain and count)
+ * @slab: the slab layer (mod/edumm_slab.h), NULL until edumm_slab_init()
  */
 struct edumm_pool {
 	struct edumm_mutex check_lock;
@@ -348,6 +351,7 @@ struct edumm_pool {
 	unsigned long metadata_bytes;
 	struct edumm_fault_attr fail;
 	bool ready;
+	struct edumm_slab_state *slab;
 };
 
 /**

@@ -24,6 +24,17 @@
  *                       failure; edumm_meta_free() gives it back
  *   edumm_report()      a rate-limited error report at KERN_ERR; never a
  *                       WARN (user input can trigger reports)
+ *   edumm_pfn_to_virt() the kernel virtual address of a pool page (pool
+ *                       pages are lowmem: GFP_KERNEL, never highmem)
+ *   edumm_virt_to_pfn() the pfn of any address, or ULONG_MAX when it is not
+ *                       a direct-map address; the caller still checks that
+ *                       the pfn is a pool page (edumm_pfn_to_page())
+ *   edumm_call_rcu()    run fn after a grace period, in softirq context in
+ *                       the kernel: fn must only flip a flag (no lock of the
+ *                       core is irq-safe); edumm_rcu_barrier() waits for
+ *                       every queued fn (may sleep)
+ *   edumm_current_pid() pid of the calling task (store_user)
+ *   edumm_jiffies()     a tick counter (store_user's "when", reap timing)
  */
 #ifndef _EDUMM_ENV_H
 #define _EDUMM_ENV_H
@@ -53,6 +64,11 @@
 #include <linux/kernel.h>
 #include <linux/random.h>
 #include <linux/stop_machine.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/jiffies.h>
+#include <linux/align.h>
+#include <asm/page.h>
 
 struct edumm_lock {
 	spinlock_t lock;	/* what it guards is documented at each use */
@@ -139,6 +155,78 @@ static inline u32 edumm_random_u32_below(u32 ceil)
 static inline unsigned long edumm_int_sqrt(unsigned long x)
 {
 	return int_sqrt(x);
+}
+
+/*** For the slab layer ***/
+
+/* Bytes of a pool page, and the line size of cache colouring / HWCACHE_ALIGN. */
+#define EDUMM_PAGE_SIZE			PAGE_SIZE
+
+static inline unsigned int edumm_cache_line_size(void)
+{
+	return cache_line_size();
+}
+
+/* num_present_cpus(), as SLUB's calculate_order() reads it. */
+static inline unsigned int edumm_nr_present_cpus(void)
+{
+	return num_present_cpus();
+}
+
+static inline void *edumm_pfn_to_virt(unsigned long pfn)
+{
+	return pfn_to_kaddr(pfn);
+}
+
+static inline unsigned long edumm_virt_to_pfn(const void *p)
+{
+	if (!virt_addr_valid(p))
+		return ULONG_MAX;
+	return PHYS_PFN(__pa(p));
+}
+
+static inline int edumm_current_pid(void)
+{
+	return task_pid_nr(current);
+}
+
+static inline unsigned long edumm_jiffies(void)
+{
+	return jiffies;
+}
+
+/* The free pointer's key (CONFIG_SLAB_FREELIST_HARDENED). */
+static inline unsigned long edumm_random_long(void)
+{
+	return get_random_long();
+}
+
+/**
+ * struct edumm_rcu_head - an RCU callback of the core
+ * @head: the kernel's
+ * @fn: called after a grace period, in softirq context
+ */
+struct edumm_rcu_head {
+	struct rcu_head head;
+	void (*fn)(struct edumm_rcu_head *h);
+};
+
+static inline void edumm_rcu_trampoline(struct rcu_head *head)
+{
+	struct edumm_rcu_head *h = container_of(head, struct edumm_rcu_head, head);
+
+	h->fn(h);
+}
+
+static inline void edumm_call_rcu(struct edumm_rcu_head *h, void (*fn)(struct edumm_rcu_head *h))
+{
+	h->fn = fn;
+	call_rcu(&h->head, edumm_rcu_trampoline);
+}
+
+static inline void edumm_rcu_barrier(void)
+{
+	rcu_barrier();
 }
 
 #endif /* _EDUMM_ENV_H */

@@ -25,6 +25,15 @@
  *          preemption, which stop_machine() waits out), and
  *          edumm_stop_machine() takes it for writing.  Sleeping locks
  *          (struct edumm_mutex) do not take it.
+ *   pages  edumm_pfn_to_virt() maps pfn N to base + N * 4096 inside one
+ *          lazily reserved MAP_NORESERVE region (EDUMM_SHIM_VIRT_PFNS
+ *          pages of address space; only touched pages cost memory), and
+ *          edumm_virt_to_pfn() maps back, ULONG_MAX outside the region.
+ *   RCU    edumm_call_rcu() queues; nothing runs until a test (or
+ *          edumm_rcu_barrier()) calls edumm_shim_rcu_gp(), the simulated
+ *          end of a grace period, which runs every queued callback.
+ *   pid    edumm_current_pid() is edumm_shim_pid (default 1000 + CPU).
+ *   time   edumm_jiffies() is edumm_shim_jiffies, moved by tests.
  */
 #ifndef _EDUMM_ENV_H
 #define _EDUMM_ENV_H
@@ -40,6 +49,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 typedef uint8_t u8;
 typedef uint16_t u16;
@@ -339,6 +349,173 @@ static inline void sort(void *base, size_t num, size_t size,
 {
 	(void)swap;
 	qsort(base, num, size, cmp);
+}
+
+/*** For the slab layer: kernel helpers the core uses by their kernel names ***/
+
+#define likely(x)		__builtin_expect(!!(x), 1)
+#define unlikely(x)		__builtin_expect(!!(x), 0)
+#define ALIGN(x, a)		(((x) + ((__typeof__(x))(a) - 1)) & ~((__typeof__(x))(a) - 1))
+#define ALIGN_DOWN(x, a)	((x) & ~((__typeof__(x))(a) - 1))
+#define IS_ALIGNED(x, a)	(((x) & ((__typeof__(x))(a) - 1)) == 0)
+#define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
+
+static inline int fls(unsigned int x)
+{
+	return x ? 32 - __builtin_clz(x) : 0;
+}
+
+static inline int ilog2(unsigned long n)
+{
+	return 63 - __builtin_clzl(n);
+}
+
+static inline bool is_power_of_2(unsigned long n)
+{
+	return n != 0 && (n & (n - 1)) == 0;
+}
+
+/* asm-generic/getorder.h for 4 KiB pages */
+static inline int get_order(unsigned long size)
+{
+	if (size <= 4096)
+		return 0;
+	return 64 - __builtin_clzl((size - 1) >> 12);
+}
+
+/* lib/string.c memchr_inv(): first byte of @p that is not @c, or NULL */
+static inline void *memchr_inv(const void *p, int c, size_t n)
+{
+	const unsigned char *s = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != (unsigned char)c)
+			return (void *)(s + i);
+	return NULL;
+}
+
+static inline ssize_t strscpy(char *dst, const char *src, size_t size)
+{
+	size_t len = strnlen(src, size);
+
+	if (!size)
+		return -E2BIG;
+	if (len == size) {
+		memcpy(dst, src, size - 1);
+		dst[size - 1] = 0;
+		return -E2BIG;
+	}
+	memcpy(dst, src, len + 1);
+	return (ssize_t)len;
+}
+
+#define EDUMM_PAGE_SIZE		4096UL
+
+static inline unsigned int edumm_cache_line_size(void)
+{
+	return 64;
+}
+
+static inline unsigned int edumm_nr_present_cpus(void)
+{
+	return edumm_shim_nr_cpus;
+}
+
+/* pfns 0 .. EDUMM_SHIM_VIRT_PFNS - 1 have an address (32 GiB of space). */
+#define EDUMM_SHIM_VIRT_PFNS	(1UL << 23)
+
+__attribute__((weak)) char *edumm_shim_virt_base;
+__attribute__((weak)) pthread_once_t edumm_shim_virt_once = PTHREAD_ONCE_INIT;
+
+static inline void edumm_shim_virt_init(void)
+{
+	void *p = mmap(NULL, EDUMM_SHIM_VIRT_PFNS << 12, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	assert(p != MAP_FAILED);
+	edumm_shim_virt_base = p;
+}
+
+static inline void *edumm_pfn_to_virt(unsigned long pfn)
+{
+	pthread_once(&edumm_shim_virt_once, edumm_shim_virt_init);
+	assert(pfn < EDUMM_SHIM_VIRT_PFNS);
+	return edumm_shim_virt_base + (pfn << 12);
+}
+
+static inline unsigned long edumm_virt_to_pfn(const void *p)
+{
+	uintptr_t a = (uintptr_t)p, base;
+
+	pthread_once(&edumm_shim_virt_once, edumm_shim_virt_init);
+	base = (uintptr_t)edumm_shim_virt_base;
+	if (a < base || a >= base + (EDUMM_SHIM_VIRT_PFNS << 12))
+		return ULONG_MAX;
+	return (a - base) >> 12;
+}
+
+__attribute__((weak)) __thread int edumm_shim_pid;
+__attribute__((weak)) unsigned long edumm_shim_jiffies;
+
+static inline int edumm_current_pid(void)
+{
+	return edumm_shim_pid ? edumm_shim_pid : 1000 + (int)edumm_shim_cpu;
+}
+
+static inline unsigned long edumm_jiffies(void)
+{
+	return __atomic_load_n(&edumm_shim_jiffies, __ATOMIC_RELAXED);
+}
+
+static inline unsigned long edumm_random_long(void)
+{
+	return ((unsigned long)edumm_random_u32_below(~0U) << 32) | edumm_random_u32_below(~0U);
+}
+
+/**
+ * struct edumm_rcu_head - a queued callback of the simulated RCU
+ * @next: queue link
+ * @fn: run by edumm_shim_rcu_gp()
+ */
+struct edumm_rcu_head {
+	struct edumm_rcu_head *next;
+	void (*fn)(struct edumm_rcu_head *h);
+};
+
+__attribute__((weak)) pthread_mutex_t edumm_shim_rcu_lock = PTHREAD_MUTEX_INITIALIZER;
+__attribute__((weak)) struct edumm_rcu_head *edumm_shim_rcu_queue;
+__attribute__((weak)) unsigned long edumm_shim_rcu_pending;
+
+static inline void edumm_call_rcu(struct edumm_rcu_head *h, void (*fn)(struct edumm_rcu_head *h))
+{
+	pthread_mutex_lock(&edumm_shim_rcu_lock);
+	h->fn = fn;
+	h->next = edumm_shim_rcu_queue;
+	edumm_shim_rcu_queue = h;
+	edumm_shim_rcu_pending++;
+	pthread_mutex_unlock(&edumm_shim_rcu_lock);
+}
+
+/* The end of a grace period: run every callback queued so far. */
+static inline void edumm_shim_rcu_gp(void)
+{
+	struct edumm_rcu_head *h, *next;
+
+	pthread_mutex_lock(&edumm_shim_rcu_lock);
+	h = edumm_shim_rcu_queue;
+	edumm_shim_rcu_queue = NULL;
+	edumm_shim_rcu_pending = 0;
+	pthread_mutex_unlock(&edumm_shim_rcu_lock);
+	for (; h; h = next) {
+		next = h->next;
+		h->fn(h);
+	}
+}
+
+static inline void edumm_rcu_barrier(void)
+{
+	edumm_shim_rcu_gp();
 }
 
 #endif /* _EDUMM_ENV_H */
