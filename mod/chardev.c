@@ -137,6 +137,23 @@ static long edumm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return edumm_ioc_free(client, argp);
 	case EDUMM_IOC_INFO:
 		return edumm_ioc_info(argp);
+	case EDUMM_IOC_CACHE_CREATE:
+	case EDUMM_IOC_CACHE_DESTROY:
+	case EDUMM_IOC_CACHE_INFO:
+	case EDUMM_IOC_CACHE_SHRINK:
+	case EDUMM_IOC_OBJ_ALLOC:
+	case EDUMM_IOC_OBJ_FREE:
+	case EDUMM_IOC_OBJ_BULK_ALLOC:
+	case EDUMM_IOC_OBJ_BULK_FREE:
+	case EDUMM_IOC_KMALLOC:
+	case EDUMM_IOC_KFREE:
+	case EDUMM_IOC_KREALLOC:
+	case EDUMM_IOC_KSIZE:
+	case EDUMM_IOC_OBJ_READ:
+	case EDUMM_IOC_OBJ_WRITE:
+	case EDUMM_IOC_CORRUPT:
+		/* the slab layer: client_slab.c */
+		return edumm_slab_ioctl(edumm_client_slab(client), cmd, argp);
 	default:
 		return -ENOTTY;
 	}

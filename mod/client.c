@@ -84,11 +84,13 @@ struct edumm_block {
  *	0 -> 1 transition against the free check (see the top of the file)
  * @blocks: handle -> struct edumm_block
  * @next_handle: the handle of the next block; starts at 1, only grows
+ * @slab: its slab caches and objects (client_slab.c)
  */
 struct edumm_client {
 	struct mutex lock;	/* guards next_handle, blocks: see above */
 	struct xarray blocks;
 	u64 next_handle;
+	struct edumm_slab_client *slab;
 };
 
 /* Blocks of closed clients that are still referenced; see edumm_reap_orphans(). */
@@ -167,6 +169,11 @@ struct edumm_client *edumm_client_create(void)
 	client = kzalloc(sizeof(*client), GFP_KERNEL_ACCOUNT);
 	if (!client)
 		return NULL;
+	client->slab = edumm_slab_client_create();
+	if (!client->slab) {
+		kfree(client);
+		return NULL;
+	}
 	mutex_init(&client->lock);
 	xa_init(&client->blocks);
 	client->next_handle = 1;
@@ -190,6 +197,9 @@ void edumm_client_destroy(struct edumm_client *client)
 {
 	struct edumm_block *block;
 	unsigned long index;
+
+	/* every object and cache of the client (client_slab.c) */
+	edumm_slab_client_destroy(client->slab);
 
 	mutex_lock(&client->lock);
 	xa_for_each(&client->blocks, index, block) {
@@ -216,6 +226,18 @@ void edumm_client_destroy(struct edumm_client *client)
 	kfree(client);
 
 	edumm_reap_orphans(false);
+}
+
+/**
+ * edumm_client_slab() - the slab caches and objects of a client
+ * @client: from edumm_client_create()
+ *
+ * Context: Any context.
+ * Return: its slab state, for edumm_slab_ioctl().
+ */
+struct edumm_slab_client *edumm_client_slab(struct edumm_client *client)
+{
+	return client->slab;
 }
 
 /**

@@ -8,8 +8,9 @@
  *   pool          0444  "key: value" counters
  *   check         0444  runs the invariant checker: "ok", or one line per
  *                       violation
- *   control       0200  write "drain" (empty every per-CPU list into the
- *                       buddy) or "check" (run the checker, the number of
+ *   control       0200  write "drain" (empty every slab cache's per-CPU
+ *                       caches and empty slabs, then every per-CPU list,
+ *                       into the buddy) or "check" (run the checker, the number of
  *                       violations to the kernel log); anything else is
  *                       -EINVAL
  *   fail/         fault injection for edumm's allocation points, the knobs
@@ -21,6 +22,7 @@
  *     verbose     0644  0 or 1
  *     injected    0444  failures injected so far
  *                 A value out of range is -EINVAL.
+ *   slabinfo, kmalloc, slab_stats, slab/   the slab layer (debugfs_slab.c)
  *
  * The text itself comes from the core (show.c, check.c) through a struct
  * edumm_out; this file only binds it to a seq_file.
@@ -37,6 +39,7 @@
 #include <linux/uaccess.h>
 
 #include "edumm_glue.h"
+#include "edumm_slab.h"
 
 /* Created by edumm_debugfs_init(), removed by edumm_debugfs_exit(). */
 static struct dentry *edumm_debugfs_dir;
@@ -120,6 +123,8 @@ static ssize_t edumm_dbg_control_write(struct file *file,
 
 	/* sysfs_streq() accepts one trailing newline, as echo writes it. */
 	if (sysfs_streq(cmd, "drain")) {
+		/* slab pages freed here land on the per-CPU lists first */
+		edumm_slab_drain_all(&edumm_pool);
 		edumm_drain_all_pages(&edumm_pool);
 	} else if (sysfs_streq(cmd, "check")) {
 		/*
@@ -263,6 +268,7 @@ void edumm_debugfs_init(void)
 	debugfs_create_file("check", 0444, dir, NULL, &edumm_dbg_check_fops);
 	debugfs_create_file("control", 0200, dir, NULL, &edumm_dbg_control_fops);
 	edumm_debugfs_init_fail(dir);
+	edumm_debugfs_slab_init(dir);
 	edumm_debugfs_dir = dir;
 }
 
@@ -278,4 +284,5 @@ void edumm_debugfs_exit(void)
 {
 	debugfs_remove(edumm_debugfs_dir);
 	edumm_debugfs_dir = NULL;
+	edumm_debugfs_slab_exit();
 }

@@ -192,7 +192,7 @@ struct edumm_info {
 #define EDUMM_CACHE_NAME_MAX	31
 /* Largest object of a cache (object_size) and of kmalloc. */
 #define EDUMM_CACHE_MAX_SIZE	(1U << 20)
-#define EDUMM_KMALLOC_MAX_SIZE	(4096ULL << (EDUMM_MAX_ORDER - 1))
+#define EDUMM_KMALLOC_MAX_BYTES	(4096ULL << (EDUMM_MAX_ORDER - 1))
 /* Objects in one EDUMM_IOC_OBJ_BULK_ALLOC / _FREE. */
 #define EDUMM_BULK_MAX		1024
 /* Bytes in one EDUMM_IOC_OBJ_READ / _WRITE. */
@@ -434,7 +434,7 @@ struct edumm_obj_bulk {
 
 /**
  * struct edumm_kmalloc - EDUMM_IOC_KMALLOC
- * @size: (in) 1 .. EDUMM_KMALLOC_MAX_SIZE bytes; above 8 KiB the request
+ * @size: (in) 1 .. EDUMM_KMALLOC_MAX_BYTES bytes; above 8 KiB the request
  *	goes to the buddy (kmalloc_large())
  * @flags: (in) EDUMM_OBJ_* bits
  * @reserved: (in) must be 0
@@ -453,7 +453,7 @@ struct edumm_kmalloc {
  * struct edumm_krealloc - EDUMM_IOC_KREALLOC
  * @object: (in) a handle from EDUMM_IOC_KMALLOC; it keeps naming the
  *	object after a move
- * @size: (in) the new size, 1 .. EDUMM_KMALLOC_MAX_SIZE
+ * @size: (in) the new size, 1 .. EDUMM_KMALLOC_MAX_BYTES
  * @flags: (in) EDUMM_OBJ_* bits, for a new allocation
  * @moved: (out) 0 if the object was resized in place (its class still
  *	fits), 1 if it was copied to a new one (the old one is freed)
