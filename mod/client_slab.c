@@ -64,7 +64,7 @@ static_assert(EDUMM_CACHE_DMA == EDUMM_SLAB_CACHE_DMA);
 static_assert((EDUMM_CACHE_FLAGS_MASK & 0xffffU) == EDUMM_SLAB_FLAGS_MASK);
 static_assert(EDUMM_CACHE_NAME_MAX + 1 == EDUMM_SLAB_NAME_LEN);
 static_assert(EDUMM_BULK_MAX == EDUMM_SLAB_BULK_MAX);
-static_assert(EDUMM_CACHE_MAX_SIZE <= EDUMM_SLAB_MAX_SIZE);
+static_assert(EDUMM_CACHE_MAX_SIZE == EDUMM_SLAB_MAX_SIZE);
 static_assert(EDUMM_KMALLOC_MAX_BYTES == EDUMM_KMALLOC_MAX_SIZE);
 
 /* The sizes are the ABI (see chardev.c). */

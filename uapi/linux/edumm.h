@@ -191,7 +191,7 @@ struct edumm_info {
 /* Longest cache name, without its terminating NUL. */
 #define EDUMM_CACHE_NAME_MAX	31
 /* Largest object of a cache (object_size) and of kmalloc. */
-#define EDUMM_CACHE_MAX_SIZE	(1U << 20)
+#define EDUMM_CACHE_MAX_SIZE	(4096U << (EDUMM_MAX_ORDER - 1))
 #define EDUMM_KMALLOC_MAX_BYTES	(4096ULL << (EDUMM_MAX_ORDER - 1))
 /* Objects in one EDUMM_IOC_OBJ_BULK_ALLOC / _FREE. */
 #define EDUMM_BULK_MAX		1024
