@@ -529,14 +529,15 @@ static long edumm_ioc_obj_alloc(struct edumm_slab_client *sc,
 	if (req.flags & ~EDUMM_OBJ_FLAGS_MASK || req.reserved)
 		return -EINVAL;
 
-	o = edumm_slab_meta(sizeof(*o));
-	if (!o)
-		return -ENOMEM;
-
 	mutex_lock(&sc->lock);
 	uc = edumm_ucache_get(sc, req.cache);
 	if (!uc) {
-		ret = -ENOENT;
+		mutex_unlock(&sc->lock);
+		return -ENOENT;
+	}
+	o = edumm_slab_meta(sizeof(*o));
+	if (!o) {
+		ret = -ENOMEM;
 		goto out_unlock;
 	}
 	o->ptr = edumm_kmem_cache_alloc(uc->s, edumm_slab_gfp(req.flags),
@@ -610,22 +611,23 @@ static long edumm_ioc_obj_bulk_alloc(struct edumm_slab_client *sc,
 		return -EINVAL;
 	n = req.count;
 
-	handles = edumm_slab_buf(n * sizeof(*handles));
-	ptrs = edumm_slab_buf(n * sizeof(*ptrs));
-	recs = edumm_slab_buf(n * sizeof(*recs));
-	if (!handles || !ptrs || !recs)
-		goto out_free;
-	for (i = 0; i < n; i++) {
-		recs[i] = edumm_slab_meta(sizeof(*recs[i]));
-		if (!recs[i])
-			goto out_free;
-	}
-
 	mutex_lock(&sc->lock);
 	uc = edumm_ucache_get(sc, req.cache);
 	if (!uc) {
-		ret = -ENOENT;
+		mutex_unlock(&sc->lock);
+		return -ENOENT;
+	}
+	handles = edumm_slab_buf(n * sizeof(*handles));
+	ptrs = edumm_slab_buf(n * sizeof(*ptrs));
+	recs = edumm_slab_buf(n * sizeof(*recs));
+	if (!handles || !ptrs || !recs) {
+		n = 0;
 		goto out_unlock;
+	}
+	for (i = 0; i < n; i++) {
+		recs[i] = edumm_slab_meta(sizeof(*recs[i]));
+		if (!recs[i])
+			goto out_unlock;
 	}
 	if (edumm_kmem_cache_alloc_bulk(uc->s, edumm_slab_gfp(req.flags), n,
 					ptrs, _RET_IP_) != n) {
@@ -664,6 +666,7 @@ static long edumm_ioc_obj_bulk_alloc(struct edumm_slab_client *sc,
 out_unlock:
 	mutex_unlock(&sc->lock);
 out_free:
+	/* kfree(NULL) for the records never allocated */
 	if (recs)
 		for (i = 0; i < n; i++)
 			kfree(recs[i]);
@@ -689,6 +692,12 @@ static long edumm_ioc_obj_bulk_free(struct edumm_slab_client *sc,
 	if (!req.count || req.count > EDUMM_BULK_MAX || req.flags)
 		return -EINVAL;
 	n = req.count;
+	/* an unknown cache is -ENOENT before anything is allocated */
+	mutex_lock(&sc->lock);
+	uc = edumm_ucache_get(sc, req.cache);
+	mutex_unlock(&sc->lock);
+	if (!uc)
+		return -ENOENT;
 
 	handles = edumm_slab_buf(n * sizeof(*handles));
 	ptrs = edumm_slab_buf(n * sizeof(*ptrs));
@@ -851,6 +860,16 @@ static long edumm_ioc_obj_rw(struct edumm_slab_client *sc, void __user *argp,
 		return -EFAULT;
 	if (!req.length || req.length > EDUMM_OBJ_RW_MAX)
 		return -EINVAL;
+	/* unknown object and bounds first (checked again below) */
+	mutex_lock(&sc->lock);
+	o = edumm_uobj_get(sc, req.object);
+	if (!o)
+		ret = -ENOENT;
+	else if ((u64)req.offset + req.length > o->size)
+		ret = -EINVAL;
+	mutex_unlock(&sc->lock);
+	if (ret)
+		return ret;
 
 	buf = edumm_slab_buf(req.length);
 	if (!buf)

@@ -25,6 +25,14 @@
  *   - fork(): the child either fuzzes on in the fd it shares with its
  *     parent (the same client) and exits with or without freeing what it
  *     holds, or exits at once, holding copies of its parent's mappings;
+ *   - the slab ioctls: caches of every design created (valid, taken and
+ *     bad names), destroyed (with and without objects), queried with and
+ *     without validation, shrunk; objects allocated and freed one by one
+ *     and in bulk (1..1024, duplicates, foreign handles, bad arrays),
+ *     kmalloc/krealloc/ksize/kfree at and around every class boundary,
+ *     object bytes read and written in and out of bounds; a handle of the
+ *     wrong kind; EDUMM_IOC_CORRUPT only where it must be refused (-EPERM,
+ *     or an invalid op with allow_corruption=1);
  *   - close and reopen of the device (mapped blocks outlive the close,
  *     pinned ones become orphans), a debugfs read or write (check must
  *     say "ok" at any moment, also mid-run).
@@ -38,7 +46,11 @@
  * block only -EBUSY; a valid allocation only 0 or -ENOMEM.  A failed call
  * must leave the argument as it was, a success must echo every (in) field
  * and zero every reserved (out) field, and nothing may be written outside
- * the argument.  Each page of a block carries a pattern derived from the
+ * the argument.  The slab model of a process (its caches, each object's
+ * cache or kmalloc size, objects allocated zeroed) gives the exact result
+ * of every slab call the same way: -EBUSY for a cache with objects,
+ * -ENOENT for a handle of the other kind, the kernel's ksize() for every
+ * kmalloc size, zeroes read back from a zeroed object.  Each page of a block carries a pattern derived from the
  * process that allocated it, the handle, the page and a per-page
  * generation, or zeroes if it was never written; it is checked before
  * every munmap(), when it is read back through a pipe, and at the end.
@@ -85,6 +97,7 @@
  * without the device unless EDUMM_REQUIRE_DEVICE is set.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -95,6 +108,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdnoreturn.h>
@@ -127,6 +141,8 @@
 #define MAX_CHILDREN		2	/* live fork children of a process */
 #define MAX_DEPTH		2	/* fork generations below a worker */
 #define MAX_ARG			256	/* largest ioctl argument */
+#define MAX_CACHES		8	/* slab caches one process tracks */
+#define MAX_OBJS		256	/* slab/kmalloc objects one process tracks */
 #define CANARY			64	/* guard bytes on each side of it */
 #define CANARY_BYTE		0xa5
 #define NR_ERRNO		135	/* result buckets: 0..133, 134 other */
@@ -139,11 +155,12 @@
 
 enum {
 	EB_OK, EB_ENOENT, EB_ENOMEM, EB_EFAULT, EB_EBUSY, EB_EINVAL,
-	EB_ENOTTY, EB_EOVERFLOW, NR_EB,
+	EB_ENOTTY, EB_EOVERFLOW, EB_EEXIST, EB_EPERM, EB_EIO, NR_EB,
 };
 
 static const int eb_errno[NR_EB] = {
-	0, ENOENT, ENOMEM, EFAULT, EBUSY, EINVAL, ENOTTY, EOVERFLOW,
+	0, ENOENT, ENOMEM, EFAULT, EBUSY, EINVAL, ENOTTY, EOVERFLOW, EEXIST,
+	EPERM, EIO,
 };
 
 #define E(name)			(1U << EB_##name)
@@ -199,6 +216,9 @@ enum fz_kind {
 	FK_HANDLE,	/* (in) a live handle of this file, else ENOENT */
 	FK_OUT,		/* (out) the input is ignored */
 	FK_OUT_ZERO,	/* (out) reserved: input ignored, 0 on output */
+	FK_CACHE,	/* (in) a live cache id of this process, else ENOENT */
+	FK_OBJ,		/* (in) a live object handle of this process, else ENOENT */
+	FK_RAW,		/* (in) checked by the row's expect(), set by slab_prep() */
 };
 
 /*
@@ -255,6 +275,8 @@ struct fz_ioctl {
 }
 
 static __u64 gen_order(void);
+static int sys_ioctl(int fd, unsigned int cmd, void *arg);
+static void krealloc_failed(const void *in, int err);
 static unsigned int expect_ok(const void *arg);
 static unsigned int expect_alloc(const void *arg);
 static unsigned int expect_free(const void *arg);
@@ -263,6 +285,36 @@ static void alloc_done(const void *in, const void *out);
 static void free_done(const void *in, const void *out);
 static void free_failed(const void *in, int err);
 static void info_done(const void *in, const void *out);
+static __u64 gen_cache_size(void);
+static __u64 gen_align(void);
+static __u64 gen_bulk_count(void);
+static __u64 gen_kmalloc_size(void);
+static __u64 gen_rw_length(void);
+static __u64 gen_rw_offset(void);
+static unsigned int expect_cache_create(const void *arg);
+static unsigned int expect_cache_destroy(const void *arg);
+static unsigned int expect_obj_free(const void *arg);
+static unsigned int expect_bulk_alloc(const void *arg);
+static unsigned int expect_bulk_free(const void *arg);
+static unsigned int expect_kmalloc(const void *arg);
+static unsigned int expect_kfree(const void *arg);
+static unsigned int expect_krealloc(const void *arg);
+static unsigned int expect_obj_read(const void *arg);
+static unsigned int expect_obj_write(const void *arg);
+static unsigned int expect_corrupt(const void *arg);
+static void cache_create_done(const void *in, const void *out);
+static void cache_destroy_done(const void *in, const void *out);
+static void cache_info_done(const void *in, const void *out);
+static void nothing_done(const void *in, const void *out);
+static void obj_alloc_done(const void *in, const void *out);
+static void obj_free_done(const void *in, const void *out);
+static void bulk_alloc_done(const void *in, const void *out);
+static void bulk_free_done(const void *in, const void *out);
+static void kmalloc_done(const void *in, const void *out);
+static void krealloc_done(const void *in, const void *out);
+static void ksize_done(const void *in, const void *out);
+static void obj_read_done(const void *in, const void *out);
+static void obj_write_done(const void *in, const void *out);
 
 static struct fz_field version_fields[] = {
 	FZ_OUTPUT(struct edumm_version, major),
@@ -308,6 +360,153 @@ static struct fz_field info_fields[] = {
 	{ }
 };
 
+/*** the slab and kmalloc ioctls ***/
+
+static struct fz_field cache_create_fields[] = {
+	FZ_ARRAY(struct edumm_cache_create, name, sizeof(__u64), 4, FK_RAW),
+	FZ_FIELD(struct edumm_cache_create, size, FK_RANGE,
+		 1, EDUMM_CACHE_MAX_SIZE, E(EINVAL), gen_cache_size),
+	FZ_FIELD(struct edumm_cache_create, align, FK_RAW, 0, 0, 0, gen_align),
+	FZ_FIELD(struct edumm_cache_create, flags, FK_MASK,
+		 0, EDUMM_CACHE_FLAGS_MASK, E(EINVAL), NULL),
+	FZ_FIELD(struct edumm_cache_create, design, FK_RANGE,
+		 EDUMM_DESIGN_SLUB, EDUMM_DESIGN_DEFAULT, E(EINVAL), NULL),
+	FZ_FIELD(struct edumm_cache_create, reserved, FK_ZERO, 0, 0, E(EINVAL),
+		 NULL),
+	FZ_OUTPUT(struct edumm_cache_create, slab_size),
+	FZ_OUTPUT(struct edumm_cache_create, cache),
+	FZ_OUTPUT(struct edumm_cache_create, objs_per_slab),
+	FZ_OUTPUT(struct edumm_cache_create, order),
+	FZ_FIELD(struct edumm_cache_create, reserved2, FK_OUT_ZERO, 0, 0, 0,
+		 NULL),
+	{ }
+};
+
+static struct fz_field cache_ref_fields[] = {
+	FZ_FIELD(struct edumm_cache_ref, cache, FK_CACHE, 0, 0, E(ENOENT), NULL),
+	{ }
+};
+
+static struct fz_field cache_query_fields[] = {
+	FZ_FIELD(struct edumm_cache_query, cache, FK_CACHE, 0, 0, E(ENOENT),
+		 NULL),
+	FZ_FIELD(struct edumm_cache_query, flags, FK_MASK,
+		 0, EDUMM_CACHE_INFO_VALIDATE, E(EINVAL), NULL),
+	FZ_FIELD(struct edumm_cache_query, reserved, FK_ZERO, 0, 0, E(EINVAL),
+		 NULL),
+	FZ_ARRAY(struct edumm_cache_query, name, sizeof(__u64), 4, FK_OUT),
+	FZ_OUTPUT(struct edumm_cache_query, design),
+	FZ_OUTPUT(struct edumm_cache_query, object_size),
+	FZ_OUTPUT(struct edumm_cache_query, slab_size),
+	FZ_OUTPUT(struct edumm_cache_query, align),
+	FZ_OUTPUT(struct edumm_cache_query, objs_per_slab),
+	FZ_OUTPUT(struct edumm_cache_query, order),
+	FZ_OUTPUT(struct edumm_cache_query, cache_flags),
+	FZ_FIELD(struct edumm_cache_query, reserved2, FK_OUT_ZERO, 0, 0, 0,
+		 NULL),
+	FZ_OUTPUT(struct edumm_cache_query, active_objs),
+	FZ_OUTPUT(struct edumm_cache_query, num_objs),
+	FZ_OUTPUT(struct edumm_cache_query, active_slabs),
+	FZ_OUTPUT(struct edumm_cache_query, num_slabs),
+	FZ_OUTPUT(struct edumm_cache_query, errors),
+	FZ_OUTPUT(struct edumm_cache_query, validate_errors),
+	FZ_OUTPUT(struct edumm_cache_query, objects),
+	FZ_ARRAY(struct edumm_cache_query, reserved3, sizeof(__u64), 3,
+		 FK_OUT_ZERO),
+	{ }
+};
+
+static struct fz_field cache_shrink_fields[] = {
+	FZ_FIELD(struct edumm_cache_shrink, cache, FK_CACHE, 0, 0, E(ENOENT),
+		 NULL),
+	FZ_OUTPUT(struct edumm_cache_shrink, pages),
+	{ }
+};
+
+static struct fz_field obj_alloc_fields[] = {
+	FZ_FIELD(struct edumm_obj_alloc, cache, FK_CACHE, 0, 0, E(ENOENT),
+		 NULL),
+	FZ_FIELD(struct edumm_obj_alloc, flags, FK_MASK,
+		 0, EDUMM_OBJ_FLAGS_MASK, E(EINVAL), NULL),
+	FZ_FIELD(struct edumm_obj_alloc, reserved, FK_ZERO, 0, 0, E(EINVAL),
+		 NULL),
+	FZ_OUTPUT(struct edumm_obj_alloc, object),
+	FZ_OUTPUT(struct edumm_obj_alloc, size),
+	{ }
+};
+
+static struct fz_field obj_ref_fields[] = {
+	FZ_FIELD(struct edumm_obj_ref, object, FK_OBJ, 0, 0, E(ENOENT), NULL),
+	{ }
+};
+
+static struct fz_field bulk_alloc_fields[] = {
+	FZ_FIELD(struct edumm_obj_bulk, cache, FK_CACHE, 0, 0, E(ENOENT), NULL),
+	FZ_FIELD(struct edumm_obj_bulk, objects, FK_RAW, 0, 0, 0, NULL),
+	FZ_FIELD(struct edumm_obj_bulk, count, FK_RANGE, 1, EDUMM_BULK_MAX,
+		 E(EINVAL), gen_bulk_count),
+	FZ_FIELD(struct edumm_obj_bulk, flags, FK_MASK,
+		 0, EDUMM_OBJ_FLAGS_MASK, E(EINVAL), NULL),
+	{ }
+};
+
+static struct fz_field bulk_free_fields[] = {
+	FZ_FIELD(struct edumm_obj_bulk, cache, FK_CACHE, 0, 0, E(ENOENT), NULL),
+	FZ_FIELD(struct edumm_obj_bulk, objects, FK_RAW, 0, 0, 0, NULL),
+	FZ_FIELD(struct edumm_obj_bulk, count, FK_RANGE, 1, EDUMM_BULK_MAX,
+		 E(EINVAL), gen_bulk_count),
+	FZ_FIELD(struct edumm_obj_bulk, flags, FK_ZERO, 0, 0, E(EINVAL), NULL),
+	{ }
+};
+
+static struct fz_field kmalloc_fields[] = {
+	FZ_FIELD(struct edumm_kmalloc, size, FK_RANGE,
+		 1, EDUMM_KMALLOC_MAX_BYTES, E(EINVAL), gen_kmalloc_size),
+	FZ_FIELD(struct edumm_kmalloc, flags, FK_MASK,
+		 0, EDUMM_KMALLOC_FLAGS_MASK, E(EINVAL), NULL),
+	FZ_FIELD(struct edumm_kmalloc, reserved, FK_ZERO, 0, 0, E(EINVAL), NULL),
+	FZ_OUTPUT(struct edumm_kmalloc, object),
+	FZ_OUTPUT(struct edumm_kmalloc, ksize),
+	{ }
+};
+
+static struct fz_field krealloc_fields[] = {
+	FZ_FIELD(struct edumm_krealloc, object, FK_OBJ, 0, 0, E(ENOENT), NULL),
+	FZ_FIELD(struct edumm_krealloc, size, FK_RANGE,
+		 1, EDUMM_KMALLOC_MAX_BYTES, E(EINVAL), gen_kmalloc_size),
+	FZ_FIELD(struct edumm_krealloc, flags, FK_MASK,
+		 0, EDUMM_KMALLOC_FLAGS_MASK, E(EINVAL), NULL),
+	FZ_OUTPUT(struct edumm_krealloc, moved),
+	FZ_OUTPUT(struct edumm_krealloc, ksize),
+	{ }
+};
+
+static struct fz_field ksize_fields[] = {
+	FZ_FIELD(struct edumm_ksize, object, FK_OBJ, 0, 0, E(ENOENT), NULL),
+	FZ_OUTPUT(struct edumm_ksize, ksize),
+	FZ_OUTPUT(struct edumm_ksize, size),
+	{ }
+};
+
+static struct fz_field obj_rw_fields[] = {
+	FZ_FIELD(struct edumm_obj_rw, object, FK_OBJ, 0, 0, E(ENOENT), NULL),
+	FZ_FIELD(struct edumm_obj_rw, buf, FK_RAW, 0, 0, 0, NULL),
+	FZ_FIELD(struct edumm_obj_rw, offset, FK_RAW, 0, 0, 0, gen_rw_offset),
+	FZ_FIELD(struct edumm_obj_rw, length, FK_RANGE, 1, EDUMM_OBJ_RW_MAX,
+		 E(EINVAL), gen_rw_length),
+	{ }
+};
+
+static struct fz_field corrupt_fields[] = {
+	FZ_FIELD(struct edumm_corrupt, object, FK_RAW, 0, 0, 0, NULL),
+	FZ_FIELD(struct edumm_corrupt, cache, FK_RAW, 0, 0, 0, NULL),
+	FZ_FIELD(struct edumm_corrupt, op, FK_RAW, 0, 0, 0, NULL),
+	FZ_FIELD(struct edumm_corrupt, offset, FK_RAW, 0, 0, 0, NULL),
+	FZ_FIELD(struct edumm_corrupt, value, FK_RAW, 0, 0, 0, NULL),
+	FZ_OUTPUT(struct edumm_corrupt, detected),
+	{ }
+};
+
 /* Every ioctl of uapi/linux/edumm.h, one row each (see the top). */
 static struct fz_ioctl ioctls[] = {
 	FZ_IOCTL(EDUMM_IOC_VERSION, version_fields, 20, false,
@@ -318,6 +517,36 @@ static struct fz_ioctl ioctls[] = {
 		 expect_free, free_done, free_failed),
 	FZ_IOCTL(EDUMM_IOC_INFO, info_fields, 30, false,
 		 expect_ok, info_done, NULL),
+	FZ_IOCTL(EDUMM_IOC_CACHE_CREATE, cache_create_fields, 40, true,
+		 expect_cache_create, cache_create_done, NULL),
+	FZ_IOCTL(EDUMM_IOC_CACHE_DESTROY, cache_ref_fields, 25, false,
+		 expect_cache_destroy, cache_destroy_done, NULL),
+	FZ_IOCTL(EDUMM_IOC_CACHE_INFO, cache_query_fields, 15, false,
+		 expect_ok, cache_info_done, NULL),
+	FZ_IOCTL(EDUMM_IOC_CACHE_SHRINK, cache_shrink_fields, 8, false,
+		 expect_ok, nothing_done, NULL),
+	FZ_IOCTL(EDUMM_IOC_OBJ_ALLOC, obj_alloc_fields, 90, true,
+		 expect_alloc, obj_alloc_done, NULL),
+	FZ_IOCTL(EDUMM_IOC_OBJ_FREE, obj_ref_fields, 70, false,
+		 expect_obj_free, obj_free_done, NULL),
+	FZ_IOCTL(EDUMM_IOC_OBJ_BULK_ALLOC, bulk_alloc_fields, 12, true,
+		 expect_bulk_alloc, bulk_alloc_done, NULL),
+	FZ_IOCTL(EDUMM_IOC_OBJ_BULK_FREE, bulk_free_fields, 12, true,
+		 expect_bulk_free, bulk_free_done, NULL),
+	FZ_IOCTL(EDUMM_IOC_KMALLOC, kmalloc_fields, 60, true,
+		 expect_kmalloc, kmalloc_done, NULL),
+	FZ_IOCTL(EDUMM_IOC_KFREE, obj_ref_fields, 45, false,
+		 expect_kfree, obj_free_done, NULL),
+	FZ_IOCTL(EDUMM_IOC_KREALLOC, krealloc_fields, 20, true,
+		 expect_krealloc, krealloc_done, krealloc_failed),
+	FZ_IOCTL(EDUMM_IOC_KSIZE, ksize_fields, 10, false,
+		 expect_ok, ksize_done, NULL),
+	FZ_IOCTL(EDUMM_IOC_OBJ_READ, obj_rw_fields, 35, true,
+		 expect_obj_read, obj_read_done, NULL),
+	FZ_IOCTL(EDUMM_IOC_OBJ_WRITE, obj_rw_fields, 35, true,
+		 expect_obj_write, obj_write_done, NULL),
+	FZ_IOCTL(EDUMM_IOC_CORRUPT, corrupt_fields, 5, false,
+		 expect_corrupt, nothing_done, NULL),
 };
 
 #define NR_IOCTLS		ARRAY_SIZE(ioctls)
@@ -425,6 +654,26 @@ struct fz_pin {
 	size_t bytes;		/* in the pipe */
 };
 
+/* A slab cache this process created (EDUMM_IOC_CACHE_CREATE). */
+struct fz_cache {
+	bool used;
+	__u64 id;
+	__u32 size;
+	__u32 flags;
+	__u32 design;		/* as asked: DEFAULT stays DEFAULT */
+	unsigned int nr_objs;	/* objects of ours in it */
+	char name[32];
+};
+
+/* An object: of one of our caches, or from EDUMM_IOC_KMALLOC. */
+struct fz_obj {
+	bool used;
+	bool zero;		/* known to hold zeroes */
+	int cache;		/* index in caches[], -1: kmalloc */
+	__u64 handle;
+	__u64 size;
+};
+
 struct fz_proc {
 	unsigned int worker;
 	unsigned int id;	/* unique in the run: 0..P-1 are workers */
@@ -450,7 +699,19 @@ struct fz_proc {
 	pid_t children[MAX_CHILDREN];
 	int nr_children;
 	char *arena;
+	struct fz_cache caches[MAX_CACHES];
+	unsigned int nr_caches;
+	struct fz_obj objs[MAX_OBJS];
+	unsigned int nr_objs;
+	__u64 last_cache;	/* the newest cache id seen on fd */
+	__u64 last_obj;		/* the newest object handle seen on fd */
+	unsigned int name_seq;	/* cache names: fz<id>.<seq> */
 };
+
+/* User buffers of the slab ioctls (the handles of a bulk call, object bytes). */
+static __u64 bulk_buf[EDUMM_BULK_MAX];
+static unsigned char rw_buf[EDUMM_OBJ_RW_MAX];
+static bool allow_corruption;	/* the module's allow_corruption= */
 
 /* The arena: pages that ioctl arguments are placed in. */
 enum {
@@ -1216,6 +1477,147 @@ static bool handle_surely_dead(__u64 h)
 	return false;
 }
 
+/*** the slab model ***/
+
+static int find_cache(__u64 id)
+{
+	int i;
+
+	for (i = 0; id && i < MAX_CACHES; i++)
+		if (fz.caches[i].used && fz.caches[i].id == id)
+			return i;
+	return -1;
+}
+
+static int find_obj(__u64 h)
+{
+	int i;
+
+	for (i = 0; h && i < MAX_OBJS; i++)
+		if (fz.objs[i].used && fz.objs[i].handle == h)
+			return i;
+	return -1;
+}
+
+static int pick_cache(void)
+{
+	int i, start = rnd_below(MAX_CACHES);
+
+	for (i = 0; i < MAX_CACHES; i++)
+		if (fz.caches[(start + i) % MAX_CACHES].used)
+			return (start + i) % MAX_CACHES;
+	return -1;
+}
+
+/* An object: of a cache (@kind 0), from kmalloc (1) or any (-1). */
+static int pick_obj(int kind)
+{
+	int i, k, start = rnd_below(MAX_OBJS);
+
+	for (i = 0; i < MAX_OBJS; i++) {
+		k = (start + i) % MAX_OBJS;
+		if (fz.objs[k].used &&
+		    (kind < 0 || (fz.objs[k].cache < 0) == kind))
+			return k;
+	}
+	return -1;
+}
+
+static void obj_drop(int oi)
+{
+	struct fz_obj *o = &fz.objs[oi];
+
+	if (o->cache >= 0)
+		fz.caches[o->cache].nr_objs--;
+	memset(o, 0, sizeof(*o));
+	fz.nr_objs--;
+}
+
+static void slab_forget(void)
+{
+	memset(fz.caches, 0, sizeof(fz.caches));
+	memset(fz.objs, 0, sizeof(fz.objs));
+	fz.nr_caches = 0;
+	fz.nr_objs = 0;
+	fz.last_cache = 0;
+	fz.last_obj = 0;
+}
+
+/*
+ * A cache id or object handle that names nothing of this file: while
+ * another process shares the client (fork), only ones that cannot be live.
+ */
+static __u64 gen_dead_id(__u64 last)
+{
+	switch (rnd_below(fz.foreign ? 4 : 6)) {
+	case 0:
+		return 0;
+	case 1:
+		return ~0ULL - rnd_below(2);
+	case 2:
+		return SURELY_DEAD_HANDLE + rnd_below(1000);
+	case 3:
+		return 1ULL << 63;
+	default:
+		return last + 1 + rnd_below(4);
+	}
+}
+
+static bool id_surely_dead(__u64 id)
+{
+	return !id || id >= SURELY_DEAD_HANDLE;
+}
+
+/* Object sizes: mostly small, sometimes pages, rarely the largest. */
+static __u64 gen_cache_size(void)
+{
+	unsigned int r = rnd_below(100);
+
+	if (r < 70)
+		return 1 + rnd_below(512);
+	if (r < 95)
+		return 1 + rnd_below(8192);
+	if (r < 99)
+		return 1 + rnd_below(65536);
+	return EDUMM_CACHE_MAX_SIZE - rnd_below(2);
+}
+
+static __u64 gen_kmalloc_size(void)
+{
+	static const __u64 bounds[] = {
+		8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
+	};
+	unsigned int r = rnd_below(100);
+
+	if (r < 30)
+		return bounds[rnd_below(ARRAY_SIZE(bounds))] + rnd_below(3) - 1;
+	if (r < 85)
+		return 1 + rnd_below(8192);
+	if (r < 99)
+		return 1 + rnd_below(1 << 17);
+	return EDUMM_KMALLOC_MAX_BYTES - rnd_below(2);
+}
+
+static __u64 gen_align(void)
+{
+	return chance(50) ? 0 : 1ULL << rnd_below(13);
+}
+
+static __u64 gen_bulk_count(void)
+{
+	return chance(90) ? 1 + rnd_below(32) : 1 + rnd_below(EDUMM_BULK_MAX);
+}
+
+static __u64 gen_rw_length(void)
+{
+	return 1 + rnd_below(chance(90) ? 256 : EDUMM_OBJ_RW_MAX);
+}
+
+static __u64 gen_rw_offset(void)
+{
+	return chance(80) ? rnd_below(64) : rnd() & 0xffffffffULL;
+}
+
 static __u64 gen_valid(const struct fz_field *f)
 {
 	int bi;
@@ -1232,6 +1634,14 @@ static __u64 gen_valid(const struct fz_field *f)
 	case FK_HANDLE:
 		bi = pick_block();
 		return bi >= 0 ? fz.blocks[bi].handle : gen_dead_handle();
+	case FK_CACHE:
+		bi = pick_cache();
+		return bi >= 0 ? fz.caches[bi].id : gen_dead_id(fz.last_cache);
+	case FK_OBJ:
+		bi = pick_obj(-1);
+		return bi >= 0 ? fz.objs[bi].handle : gen_dead_id(fz.last_obj);
+	case FK_RAW:
+		return rnd() & field_max(f);
 	default:
 		/* Output fields: garbage on input, which must not matter. */
 		return chance(50) ? 0 : rnd() & field_max(f);
@@ -1246,6 +1656,10 @@ static __u64 gen_boundary(const struct fz_field *f)
 
 	if (f->kind == FK_HANDLE)
 		return gen_dead_handle();
+	if (f->kind == FK_CACHE)
+		return gen_dead_id(fz.last_cache);
+	if (f->kind == FK_OBJ)
+		return gen_dead_id(fz.last_obj);
 	switch (rnd_below(13)) {
 	case 0:
 		v = 0;
@@ -1306,6 +1720,13 @@ static unsigned int field_err(const struct fz_field *f, __u64 v)
 		if (fz.foreign && !handle_surely_dead(v))
 			fz_err("internal: handle %llu may be another process's", v);
 		return f->err;
+	case FK_CACHE:
+	case FK_OBJ:
+		if ((f->kind == FK_CACHE ? find_cache(v) : find_obj(v)) >= 0)
+			return 0;
+		if (fz.foreign && !id_surely_dead(v))
+			fz_err("internal: id %llu may be another process's", v);
+		return f->err;
 	default:
 		return 0;
 	}
@@ -1314,6 +1735,166 @@ static unsigned int field_err(const struct fz_field *f, __u64 v)
 static bool field_is_input(const struct fz_field *f)
 {
 	return f->kind != FK_OUT && f->kind != FK_OUT_ZERO;
+}
+
+/*** the slab rows: arguments that depend on each other ***/
+
+/* A user pointer the kernel cannot use, or @good. */
+static __u64 user_ptr(void *good, unsigned int bad_pct)
+{
+	static const __u64 bad[] = { 0, 8, 0xffff888000000000ULL, 1ULL << 63 };
+
+	if (!chance(bad_pct))
+		return (uintptr_t)good;
+	if (chance(25))
+		return (uintptr_t)unmapped_page();
+	return bad[rnd_below(ARRAY_SIZE(bad))];
+}
+
+static bool user_ptr_good(__u64 p)
+{
+	return p == (uintptr_t)bulk_buf || p == (uintptr_t)rw_buf;
+}
+
+/* The rules of edumm_cache_name_ok() in mod/client_slab.c. */
+static bool cache_name_ok(const char *name)
+{
+	size_t len = strnlen(name, 32), i;
+
+	if (!len || len == 32)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("_.:-", name[i]))
+			return false;
+	return true;
+}
+
+static bool cache_name_taken(const char *name)
+{
+	int i;
+
+	if (!strncmp(name, "kmalloc-", 8) || !strncmp(name, "dma-kmalloc-", 12))
+		return true;
+	for (i = 0; i < MAX_CACHES; i++)
+		if (fz.caches[i].used && !strcmp(fz.caches[i].name, name))
+			return true;
+	return false;
+}
+
+static void prep_name(char *name)
+{
+	static const char * const bad[] = { "", "a/b", "a b", "x\x01", "a\xe9" };
+	unsigned int r = rnd_below(100);
+	int ci;
+
+	memset(name, 0, 32);
+	if (r < 84) {
+		snprintf(name, 32, "fz%u.%u", fz.id, fz.name_seq++);
+	} else if (r < 90 && (ci = pick_cache()) >= 0) {
+		strcpy(name, fz.caches[ci].name);
+	} else if (r < 93) {
+		strcpy(name, chance(50) ? "kmalloc-64" : "kmalloc-rcl-8k");
+	} else if (r < 96) {
+		memset(name, 'n', 32);	/* no NUL */
+	} else {
+		strcpy(name, bad[rnd_below(ARRAY_SIZE(bad))]);
+	}
+}
+
+/* Fill @count handles for a bulk free of cache @ci; may lower @count. */
+static void prep_bulk_free(struct edumm_obj_bulk *b, int ci)
+{
+	unsigned int n = 0, i, r = rnd_below(100);
+	int k;
+
+	for (k = 0; k < MAX_OBJS && n < b->count; k++)
+		if (fz.objs[k].used && fz.objs[k].cache == ci)
+			bulk_buf[n++] = fz.objs[k].handle;
+	if (!n) {
+		for (i = 0; i < b->count; i++)
+			bulk_buf[i] = gen_dead_id(fz.last_obj);
+		return;
+	}
+	b->count = 1 + rnd_below(n);
+	if (r < 8 && b->count > 1)
+		bulk_buf[b->count - 1] = bulk_buf[0];		/* twice */
+	else if (r < 16)
+		bulk_buf[rnd_below(b->count)] = gen_dead_id(fz.last_obj);
+}
+
+/*
+ * Make the generated argument of a slab row consistent where it should be
+ * (names, user buffers, the kind of object) and occasionally not.
+ */
+static void slab_prep(const struct fz_ioctl *row, void *arg)
+{
+	int ci, oi;
+
+	switch (row->cmd) {
+	case EDUMM_IOC_CACHE_CREATE:
+		prep_name(((struct edumm_cache_create *)arg)->name);
+		break;
+	case EDUMM_IOC_OBJ_BULK_ALLOC: {
+		struct edumm_obj_bulk *b = arg;
+
+		b->objects = user_ptr(bulk_buf, 8);
+		break;
+	}
+	case EDUMM_IOC_OBJ_BULK_FREE: {
+		struct edumm_obj_bulk *b = arg;
+
+		b->objects = user_ptr(bulk_buf, 0);
+		ci = find_cache(b->cache);
+		if (ci < 0 || !b->count || b->count > EDUMM_BULK_MAX || b->flags)
+			break;
+		prep_bulk_free(b, ci);
+		b->objects = user_ptr(bulk_buf, 6);
+		break;
+	}
+	case EDUMM_IOC_OBJ_FREE:
+	case EDUMM_IOC_KFREE:
+	case EDUMM_IOC_KREALLOC: {
+		__u64 *h = arg;	/* the object handle comes first */
+
+		if (find_obj(*h) >= 0 && chance(85)) {
+			oi = pick_obj(row->cmd != EDUMM_IOC_OBJ_FREE);
+			if (oi >= 0)
+				*h = fz.objs[oi].handle;
+		}
+		break;
+	}
+	case EDUMM_IOC_OBJ_READ:
+	case EDUMM_IOC_OBJ_WRITE: {
+		struct edumm_obj_rw *rw = arg;
+		__u64 max;
+
+		rw->buf = user_ptr(rw_buf, 6);
+		oi = find_obj(rw->object);
+		if (oi < 0 || chance(15))
+			break;
+		max = fz.objs[oi].size < EDUMM_OBJ_RW_MAX ? fz.objs[oi].size :
+		      EDUMM_OBJ_RW_MAX;
+		rw->length = 1 + rnd_below(chance(80) && max > 64 ? 64 : max);
+		rw->offset = rnd_below(fz.objs[oi].size - rw->length + 1);
+		break;
+	}
+	case EDUMM_IOC_CORRUPT: {
+		struct edumm_corrupt *c = arg;
+
+		oi = pick_obj(-1);
+		c->object = oi >= 0 && chance(80) ? fz.objs[oi].handle :
+			    gen_dead_id(fz.last_obj);
+		ci = pick_cache();
+		c->cache = ci >= 0 && chance(30) ? fz.caches[ci].id : 0;
+		/* never a real corruption: the run must stay clean */
+		c->op = allow_corruption ? 0 : rnd_below(7);
+		c->offset = rnd_below(16);
+		c->value = rnd_below(256);
+		break;
+	}
+	default:
+		break;
+	}
 }
 
 /* "name=value ..." of the input fields (all fields with @all). */
@@ -1477,6 +2058,355 @@ static void info_done(const void *in, const void *out)
 		       info->allocated_pages, info->pool_pages);
 }
 
+/*** the slab rows' hooks ***/
+
+/* ksize() of the kernel's kmalloc for @size (6.1 classes, kmalloc_large). */
+static __u64 expected_ksize(__u64 size)
+{
+	__u64 c;
+
+	if (size <= 8)
+		return 8;
+	if (size > 64 && size <= 96)
+		return 96;
+	if (size > 128 && size <= 192)
+		return 192;
+	for (c = 16; c < size; c <<= 1)
+		;
+	return c;
+}
+
+static unsigned int expect_cache_create(const void *arg)
+{
+	const struct edumm_cache_create *cc = arg;
+
+	if (!cache_name_ok(cc->name) ||
+	    (cc->align && ((cc->align & (cc->align - 1)) || cc->align > 4096)) ||
+	    (cc->flags & EDUMM_CACHE_CTOR_PATTERN && cc->size < EDUMM_CTOR_BYTES))
+		return E(EINVAL);
+	if (cache_name_taken(cc->name))
+		return E(EEXIST);
+	return E(OK) | E(ENOMEM);
+}
+
+static unsigned int expect_cache_destroy(const void *arg)
+{
+	const struct edumm_cache_ref *r = arg;
+
+	return fz.caches[find_cache(r->cache)].nr_objs ? E(EBUSY) : E(OK);
+}
+
+static unsigned int expect_obj_free(const void *arg)
+{
+	const struct edumm_obj_ref *r = arg;
+
+	return fz.objs[find_obj(r->object)].cache >= 0 ? E(OK) : E(ENOENT);
+}
+
+static unsigned int expect_kfree(const void *arg)
+{
+	const struct edumm_obj_ref *r = arg;
+
+	return fz.objs[find_obj(r->object)].cache < 0 ? E(OK) : E(ENOENT);
+}
+
+static unsigned int expect_bulk_alloc(const void *arg)
+{
+	const struct edumm_obj_bulk *b = arg;
+
+	/* the objects are allocated before the handles are written */
+	return user_ptr_good(b->objects) ? E(OK) | E(ENOMEM) :
+	       E(EFAULT) | E(ENOMEM);
+}
+
+static unsigned int expect_bulk_free(const void *arg)
+{
+	const struct edumm_obj_bulk *b = arg;
+	int ci = find_cache(b->cache), oi;
+	unsigned int i, j;
+
+	if (!user_ptr_good(b->objects))
+		return E(EFAULT);
+	for (i = 0; i < b->count; i++) {
+		oi = find_obj(bulk_buf[i]);
+		if (oi < 0 && fz.foreign && !id_surely_dead(bulk_buf[i]))
+			fz_err("internal: object %llu may be another process's",
+			       bulk_buf[i]);
+		if (oi < 0 || fz.objs[oi].cache != ci)
+			return E(ENOENT);
+		for (j = 0; j < i; j++)
+			if (bulk_buf[j] == bulk_buf[i])
+				return E(ENOENT);
+	}
+	return E(OK);
+}
+
+static bool kmalloc_flags_ok(__u32 flags)
+{
+	return (flags & (EDUMM_OBJ_RECLAIMABLE | EDUMM_OBJ_DMA)) !=
+	       (EDUMM_OBJ_RECLAIMABLE | EDUMM_OBJ_DMA);
+}
+
+static unsigned int expect_kmalloc(const void *arg)
+{
+	const struct edumm_kmalloc *km = arg;
+
+	return kmalloc_flags_ok(km->flags) ? E(OK) | E(ENOMEM) : E(EINVAL);
+}
+
+static unsigned int expect_krealloc(const void *arg)
+{
+	const struct edumm_krealloc *kr = arg;
+
+	if (!kmalloc_flags_ok(kr->flags))
+		return E(EINVAL);
+	if (fz.objs[find_obj(kr->object)].cache >= 0)
+		return E(ENOENT);
+	return E(OK) | E(ENOMEM);
+}
+
+/* Bounds first, then the buffer (mod/client_slab.c checks in that order). */
+static unsigned int expect_obj_rw(const void *arg)
+{
+	const struct edumm_obj_rw *rw = arg;
+
+	if ((__u64)rw->offset + rw->length > fz.objs[find_obj(rw->object)].size)
+		return E(EINVAL);
+	return user_ptr_good(rw->buf) ? E(OK) : E(EFAULT);
+}
+
+static unsigned int expect_obj_read(const void *arg)
+{
+	return expect_obj_rw(arg);
+}
+
+static unsigned int expect_obj_write(const void *arg)
+{
+	return expect_obj_rw(arg);
+}
+
+static unsigned int expect_corrupt(const void *arg)
+{
+	(void)arg;
+	return allow_corruption ? E(ENOENT) | E(EINVAL) : E(EPERM);
+}
+
+static void nothing_done(const void *in, const void *out)
+{
+	(void)in;
+	(void)out;
+}
+
+static int obj_add(__u64 handle, int ci, __u64 size, bool zero)
+{
+	int i;
+
+	if (!handle || find_obj(handle) >= 0)
+		fz_err("%s: new object handle %llu is 0 or live already",
+		       fz.what, handle);
+	if (handle > fz.last_obj)
+		fz.last_obj = handle;
+	for (i = 0; i < MAX_OBJS; i++) {
+		if (fz.objs[i].used)
+			continue;
+		fz.objs[i] = (struct fz_obj){
+			.used = true, .zero = zero, .cache = ci,
+			.handle = handle, .size = size,
+		};
+		if (ci >= 0)
+			fz.caches[ci].nr_objs++;
+		fz.nr_objs++;
+		return i;
+	}
+	return -1;
+}
+
+/* No room in the model: give the object back at once. */
+static void obj_untracked(__u64 handle, bool kmalloc)
+{
+	struct edumm_obj_ref r = { .object = handle };
+	int err = sys_ioctl(fz.fd, kmalloc ? EDUMM_IOC_KFREE : EDUMM_IOC_OBJ_FREE,
+			    &r);
+
+	if (err)
+		fz_err("free of untracked object %llu: %s", handle, errname(err));
+}
+
+static void cache_create_done(const void *in, const void *out)
+{
+	const struct edumm_cache_create *cc = out;
+	struct edumm_cache_ref r = { .cache = cc->cache };
+	int i, err;
+
+	(void)in;
+	if (!cc->cache || find_cache(cc->cache) >= 0)
+		fz_err("new cache id %llu is 0 or live already", cc->cache);
+	if (cc->slab_size < cc->size)
+		fz_err("cache of %u-byte objects has %u-byte slots", cc->size,
+		       cc->slab_size);
+	if (cc->cache > fz.last_cache)
+		fz.last_cache = cc->cache;
+	for (i = 0; i < MAX_CACHES; i++) {
+		if (fz.caches[i].used)
+			continue;
+		fz.caches[i] = (struct fz_cache){
+			.used = true, .id = cc->cache, .size = cc->size,
+			.flags = cc->flags, .design = cc->design,
+		};
+		memcpy(fz.caches[i].name, cc->name, 32);
+		fz.nr_caches++;
+		return;
+	}
+	err = sys_ioctl(fz.fd, EDUMM_IOC_CACHE_DESTROY, &r);
+	if (err)
+		fz_err("destroy of untracked cache %llu: %s", cc->cache,
+		       errname(err));
+}
+
+static void cache_destroy_done(const void *in, const void *out)
+{
+	const struct edumm_cache_ref *r = in;
+
+	(void)out;
+	memset(&fz.caches[find_cache(r->cache)], 0, sizeof(struct fz_cache));
+	fz.nr_caches--;
+}
+
+static void cache_info_done(const void *in, const void *out)
+{
+	const struct edumm_cache_query *q = out;
+	const struct fz_cache *c = &fz.caches[find_cache(q->cache)];
+
+	(void)in;
+	if (strncmp(q->name, c->name, 32) || q->object_size != c->size ||
+	    q->objects != c->nr_objs || q->cache_flags != c->flags ||
+	    q->errors || q->validate_errors || q->slab_size < c->size ||
+	    q->design < EDUMM_DESIGN_SLUB || q->design > EDUMM_DESIGN_SLOB ||
+	    (c->design != EDUMM_DESIGN_DEFAULT && q->design != c->design) ||
+	    q->active_objs < q->objects)
+		fz_err("cache info of %s: size %u objects %llu (ours %u) flags %#x design %u errors %llu/%llu, expected size %u flags %#x design %u",
+		       c->name, q->object_size, q->objects, c->nr_objs,
+		       q->cache_flags, q->design, q->errors, q->validate_errors,
+		       c->size, c->flags, c->design);
+}
+
+static void obj_alloc_done(const void *in, const void *out)
+{
+	const struct edumm_obj_alloc *a = out;
+	int ci = find_cache(a->cache);
+
+	(void)in;
+	if (a->size != fz.caches[ci].size)
+		fz_err("object of cache %s: size %llu, not %u",
+		       fz.caches[ci].name, a->size, fz.caches[ci].size);
+	if (obj_add(a->object, ci, a->size, a->flags & EDUMM_OBJ_ZERO) < 0)
+		obj_untracked(a->object, false);
+}
+
+static void obj_free_done(const void *in, const void *out)
+{
+	const struct edumm_obj_ref *r = in;
+
+	(void)out;
+	obj_drop(find_obj(r->object));
+}
+
+static void bulk_alloc_done(const void *in, const void *out)
+{
+	const struct edumm_obj_bulk *b = in;
+	int ci = find_cache(b->cache);
+	unsigned int i;
+
+	(void)out;
+	for (i = 0; i < b->count; i++)
+		if (obj_add(bulk_buf[i], ci, fz.caches[ci].size,
+			    b->flags & EDUMM_OBJ_ZERO) < 0)
+			obj_untracked(bulk_buf[i], false);
+}
+
+static void bulk_free_done(const void *in, const void *out)
+{
+	const struct edumm_obj_bulk *b = in;
+	unsigned int i;
+
+	(void)out;
+	for (i = 0; i < b->count; i++)
+		obj_drop(find_obj(bulk_buf[i]));
+}
+
+static void kmalloc_done(const void *in, const void *out)
+{
+	const struct edumm_kmalloc *km = out;
+
+	(void)in;
+	if (km->ksize != expected_ksize(km->size))
+		fz_err("kmalloc(%llu): ksize %llu, expected %llu", km->size,
+		       km->ksize, expected_ksize(km->size));
+	if (obj_add(km->object, -1, km->size, km->flags & EDUMM_OBJ_ZERO) < 0)
+		obj_untracked(km->object, true);
+}
+
+static void krealloc_done(const void *in, const void *out)
+{
+	const struct edumm_krealloc *kr = out;
+	struct fz_obj *o = &fz.objs[find_obj(kr->object)];
+
+	(void)in;
+	if (kr->ksize != expected_ksize(kr->size) || kr->moved > 1)
+		fz_err("krealloc(%llu): ksize %llu (expected %llu), moved %u",
+		       kr->size, kr->ksize, expected_ksize(kr->size), kr->moved);
+	o->size = kr->size;
+	o->zero = false;
+}
+
+/* A krealloc that fails with EFAULT on the way out has resized the object. */
+static void krealloc_failed(const void *in, int err)
+{
+	const struct edumm_krealloc *kr = in;
+	struct edumm_ksize ks = { .object = kr->object };
+	int oi = find_obj(kr->object);
+
+	if (err != EFAULT || oi < 0 || sys_ioctl(fz.fd, EDUMM_IOC_KSIZE, &ks))
+		return;
+	fz.objs[oi].size = ks.size;
+	fz.objs[oi].zero = false;
+}
+
+static void ksize_done(const void *in, const void *out)
+{
+	const struct edumm_ksize *ks = out;
+	const struct fz_obj *o = &fz.objs[find_obj(ks->object)];
+
+	(void)in;
+	if (ks->size != o->size || ks->ksize < o->size ||
+	    (o->cache < 0 && ks->ksize != expected_ksize(o->size)))
+		fz_err("ksize of object %llu: %llu/%llu, its size is %llu",
+		       ks->object, ks->ksize, ks->size, o->size);
+}
+
+static void obj_read_done(const void *in, const void *out)
+{
+	const struct edumm_obj_rw *rw = in;
+	const struct fz_obj *o = &fz.objs[find_obj(rw->object)];
+	__u32 i;
+
+	(void)out;
+	if (!o->zero)
+		return;
+	for (i = 0; i < rw->length; i++)
+		if (rw_buf[i])
+			fz_err("object %llu allocated zeroed: byte %u is %#x",
+			       rw->object, rw->offset + i, rw_buf[i]);
+}
+
+static void obj_write_done(const void *in, const void *out)
+{
+	const struct edumm_obj_rw *rw = in;
+
+	(void)out;
+	fz.objs[find_obj(rw->object)].zero = false;
+}
+
 /*** operations ***/
 
 static int sys_ioctl(int fd, unsigned int cmd, void *arg)
@@ -1515,6 +2445,7 @@ static void op_ioctl(const struct fz_ioctl *row)
 			field_put(in, f, j, mutate && chance(40) ?
 				  gen_boundary(f) : gen_valid(f));
 	}
+	slab_prep(row, in);
 	for (i = 0; i < row->nr_fields; i++)
 		for (j = 0; j < row->fields[i].count; j++)
 			errs |= field_err(&row->fields[i],
@@ -2360,6 +3291,8 @@ static void op_reopen(void)
 	fz.foreign = false;
 	fz.last_handle = 0;
 	fz.nr_freed = 0;
+	/* the caches and objects went with the client */
+	slab_forget();
 	verbose("# %u #%llu close and reopen\n", fz.id, fz.call);
 }
 
@@ -2432,6 +3365,10 @@ static void child_forget_parent(void)
 	for (i = 0; i < MAX_BLOCKS; i++)
 		if (fz.blocks[i].used)
 			block_drop(i);
+	/* the parent's caches and objects are the parent's to free */
+	slab_forget();
+	fz.last_cache = SURELY_DEAD_HANDLE - 1;
+	fz.last_obj = SURELY_DEAD_HANDLE - 1;
 }
 
 /*
@@ -2590,6 +3527,37 @@ static void step(void)
  * Run the budget, then verify every mapping and either clean up (munmap,
  * free, close: all must succeed) or exit holding everything.
  */
+/* At a clean end: every object is freed, every cache destroyed. */
+static void slab_cleanup(void)
+{
+	struct edumm_obj_ref r;
+	struct edumm_cache_ref c;
+	int i, err;
+
+	fz.what = "end: slab";
+	for (i = 0; i < MAX_OBJS; i++) {
+		if (!fz.objs[i].used)
+			continue;
+		r.object = fz.objs[i].handle;
+		err = sys_ioctl(fz.fd, fz.objs[i].cache < 0 ? EDUMM_IOC_KFREE :
+				EDUMM_IOC_OBJ_FREE, &r);
+		if (err)
+			fz_err("free of object %llu at the end: %s", r.object,
+			       errname(err));
+		obj_drop(i);
+	}
+	for (i = 0; i < MAX_CACHES; i++) {
+		if (!fz.caches[i].used)
+			continue;
+		c.cache = fz.caches[i].id;
+		err = sys_ioctl(fz.fd, EDUMM_IOC_CACHE_DESTROY, &c);
+		if (err)
+			fz_err("destroy of cache %s at the end: %s",
+			       fz.caches[i].name, errname(err));
+	}
+	slab_forget();
+}
+
 static noreturn void fz_run(void)
 {
 	struct edumm_handle h;
@@ -2629,6 +3597,7 @@ static noreturn void fz_run(void)
 					       h.handle, errname(err));
 				block_drop(i);
 			}
+			slab_cleanup();
 			if (close(fz.fd))
 				fz_err("close: %s", strerror(errno));
 			stat_add(&shared->exits_clean, 1);
@@ -3078,6 +4047,9 @@ int main(int argc, char **argv)
 	handle_max = LLONG_MAX >> page_shift;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	check_table();
+	text = read_text("/sys/module/edumm/parameters/allow_corruption");
+	allow_corruption = text && text[0] == 'Y';
+	free(text);
 
 	ksft_print_header();
 	ksft_print_msg("edumm_fuzz: seed %#llx, %llu calls, %u processes%s, fault injection %s\n",
