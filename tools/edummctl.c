@@ -54,6 +54,8 @@ struct ctl {
 	size_t nr_blocks;
 	size_t cap_blocks;
 	__u64 last_handle;	/* 0: nothing allocated yet */
+	__u64 last_cache;	/* the newest cache id, 0: none */
+	__u64 last_obj;		/* the newest object handle, 0: none */
 	int argc;		/* words after the running command's name */
 	char **argv;
 };
@@ -529,6 +531,314 @@ static int cmd_echo(struct ctl *ctl)
 	return 1;
 }
 
+/*** slab caches and kmalloc ***/
+
+/* A cache id or object handle: a number or "last". */
+static int parse_id(const char *s, __u64 last, __u64 *id)
+{
+	if (!strcmp(s, "last")) {
+		if (!last)
+			return fail("'last': nothing created yet");
+		*id = last;
+		return 0;
+	}
+	if (parse_u64(s, id) || !*id)
+		return fail("bad id '%s'", s);
+	return 0;
+}
+
+static const struct {
+	const char *word;
+	__u32 flag;
+} cache_flag_words[] = {
+	{ "hwalign", EDUMM_CACHE_HWCACHE_ALIGN },
+	{ "poison", EDUMM_CACHE_POISON },
+	{ "redzone", EDUMM_CACHE_RED_ZONE },
+	{ "user", EDUMM_CACHE_STORE_USER },
+	{ "checks", EDUMM_CACHE_CONSISTENCY_CHECKS },
+	{ "rcu", EDUMM_CACHE_TYPESAFE_BY_RCU },
+	{ "reclaim", EDUMM_CACHE_RECLAIM_ACCOUNT },
+	{ "dma", EDUMM_CACHE_DMA },
+	{ "ctor", EDUMM_CACHE_CTOR_PATTERN },
+};
+
+static const char * const design_words[] = {
+	[EDUMM_DESIGN_SLUB] = "slub", [EDUMM_DESIGN_SLAB] = "slab",
+	[EDUMM_DESIGN_SLOB] = "slob", [EDUMM_DESIGN_DEFAULT] = "default",
+};
+
+static int cmd_cache_create(struct ctl *ctl)
+{
+	struct edumm_cache_create cc;
+	__u64 size, align;
+	int i, used = 2, ret;
+	size_t f;
+	__u32 d;
+
+	memset(&cc, 0, sizeof(cc));
+	if (strlen(ctl->argv[0]) >= sizeof(cc.name))
+		return fail("cache-create: name longer than %d", EDUMM_CACHE_NAME_MAX);
+	strcpy(cc.name, ctl->argv[0]);
+	if (parse_u64(ctl->argv[1], &size) || size > UINT32_MAX)
+		return fail("cache-create: bad size '%s'", ctl->argv[1]);
+	cc.size = size;
+	cc.design = EDUMM_DESIGN_DEFAULT;
+	for (i = 2; i < ctl->argc; i++, used++) {
+		const char *w = ctl->argv[i];
+
+		for (d = EDUMM_DESIGN_SLUB; d <= EDUMM_DESIGN_DEFAULT; d++)
+			if (!strcmp(w, design_words[d]))
+				break;
+		if (d <= EDUMM_DESIGN_DEFAULT) {
+			cc.design = d;
+			continue;
+		}
+		if (!strncmp(w, "align=", 6)) {
+			if (parse_u64(w + 6, &align) || align > UINT32_MAX)
+				return fail("cache-create: bad '%s'", w);
+			cc.align = align;
+			continue;
+		}
+		for (f = 0; f < ARRAY_SIZE(cache_flag_words); f++)
+			if (!strcmp(w, cache_flag_words[f].word))
+				break;
+		if (f == ARRAY_SIZE(cache_flag_words))
+			break;
+		cc.flags |= cache_flag_words[f].flag;
+	}
+	ret = edumm_ioctl(ctl, EDUMM_IOC_CACHE_CREATE, &cc);
+	if (ret)
+		return fail("cache-create %s: %s", cc.name, strerror(-ret));
+	ctl->last_cache = cc.cache;
+	if (!ctl->quiet)
+		printf("cache=%llu name=%s slab_size=%u objs_per_slab=%u order=%u\n",
+		       (unsigned long long)cc.cache, cc.name, cc.slab_size,
+		       cc.objs_per_slab, cc.order);
+	return used;
+}
+
+static int cmd_cache_destroy(struct ctl *ctl)
+{
+	struct edumm_cache_ref r;
+	int ret;
+
+	if (parse_id(ctl->argv[0], ctl->last_cache, &r.cache))
+		return -1;
+	ret = edumm_ioctl(ctl, EDUMM_IOC_CACHE_DESTROY, &r);
+	if (ret)
+		return fail("cache-destroy %llu: %s", (unsigned long long)r.cache,
+			    strerror(-ret));
+	return 1;
+}
+
+static int cmd_cache_info(struct ctl *ctl)
+{
+	struct edumm_cache_query q;
+	int used = 1, ret;
+
+	memset(&q, 0, sizeof(q));
+	if (parse_id(ctl->argv[0], ctl->last_cache, &q.cache))
+		return -1;
+	if (ctl->argc > 1 && !strcmp(ctl->argv[1], "validate")) {
+		q.flags = EDUMM_CACHE_INFO_VALIDATE;
+		used++;
+	}
+	ret = edumm_ioctl(ctl, EDUMM_IOC_CACHE_INFO, &q);
+	if (ret)
+		return fail("cache-info %llu: %s", (unsigned long long)q.cache,
+			    strerror(-ret));
+	printf("name: %s\ndesign: %s\nobject_size: %u\nslab_size: %u\n"
+	       "align: %u\nobjs_per_slab: %u\norder: %u\nflags: %#x\n"
+	       "active_objs: %llu\nnum_objs: %llu\nactive_slabs: %llu\n"
+	       "num_slabs: %llu\nerrors: %llu\nobjects: %llu\n",
+	       q.name, q.design <= EDUMM_DESIGN_SLOB ? design_words[q.design] : "?",
+	       q.object_size, q.slab_size, q.align, q.objs_per_slab, q.order,
+	       q.cache_flags, (unsigned long long)q.active_objs,
+	       (unsigned long long)q.num_objs,
+	       (unsigned long long)q.active_slabs,
+	       (unsigned long long)q.num_slabs, (unsigned long long)q.errors,
+	       (unsigned long long)q.objects);
+	if (q.flags)
+		printf("validate_errors: %llu\n",
+		       (unsigned long long)q.validate_errors);
+	return used;
+}
+
+static int cmd_cache_shrink(struct ctl *ctl)
+{
+	struct edumm_cache_shrink sh = { 0 };
+	int ret;
+
+	if (parse_id(ctl->argv[0], ctl->last_cache, &sh.cache))
+		return -1;
+	ret = edumm_ioctl(ctl, EDUMM_IOC_CACHE_SHRINK, &sh);
+	if (ret)
+		return fail("cache-shrink: %s", strerror(-ret));
+	if (!ctl->quiet)
+		printf("shrink: %llu pages back to the buddy\n",
+		       (unsigned long long)sh.pages);
+	return 1;
+}
+
+/* Optional words of obj-alloc and kmalloc: zero, high, rcl, dma, xN. */
+static int parse_obj_opts(struct ctl *ctl, int first, bool kmalloc,
+			  __u32 *flags, unsigned long *count)
+{
+	int i;
+
+	for (i = first; i < ctl->argc; i++) {
+		const char *w = ctl->argv[i];
+
+		if (!strcmp(w, "zero"))
+			*flags |= EDUMM_OBJ_ZERO;
+		else if (!strcmp(w, "high"))
+			*flags |= EDUMM_OBJ_HIGH;
+		else if (kmalloc && !strcmp(w, "rcl"))
+			*flags |= EDUMM_OBJ_RECLAIMABLE;
+		else if (kmalloc && !strcmp(w, "dma"))
+			*flags |= EDUMM_OBJ_DMA;
+		else if (w[0] == 'x' && isdigit((unsigned char)w[1]))
+			*count = strtoul(w + 1, NULL, 10);
+		else
+			break;
+	}
+	return i - first;
+}
+
+static int cmd_obj_alloc(struct ctl *ctl)
+{
+	struct edumm_obj_alloc a;
+	unsigned long count = 1, i;
+	__u32 flags = 0;
+	__u64 cache;
+	int used, ret;
+
+	if (parse_id(ctl->argv[0], ctl->last_cache, &cache))
+		return -1;
+	used = parse_obj_opts(ctl, 1, false, &flags, &count);
+	for (i = 0; i < count; i++) {
+		memset(&a, 0, sizeof(a));
+		a.cache = cache;
+		a.flags = flags;
+		ret = edumm_ioctl(ctl, EDUMM_IOC_OBJ_ALLOC, &a);
+		if (ret)
+			return fail("obj-alloc: %s", strerror(-ret));
+		ctl->last_obj = a.object;
+		if (!ctl->quiet)
+			printf("object=%llu size=%llu\n",
+			       (unsigned long long)a.object,
+			       (unsigned long long)a.size);
+	}
+	return 1 + used;
+}
+
+/* obj-free (EDUMM_IOC_OBJ_FREE) and kfree (EDUMM_IOC_KFREE). */
+static int free_obj(struct ctl *ctl, unsigned long cmd, const char *what)
+{
+	struct edumm_obj_ref r;
+	int ret;
+
+	if (parse_id(ctl->argv[0], ctl->last_obj, &r.object))
+		return -1;
+	ret = edumm_ioctl(ctl, cmd, &r);
+	if (ret)
+		return fail("%s %llu: %s", what, (unsigned long long)r.object,
+			    strerror(-ret));
+	return 1;
+}
+
+static int cmd_obj_free(struct ctl *ctl)
+{
+	return free_obj(ctl, EDUMM_IOC_OBJ_FREE, "obj-free");
+}
+
+static int cmd_kfree(struct ctl *ctl)
+{
+	return free_obj(ctl, EDUMM_IOC_KFREE, "kfree");
+}
+
+static int cmd_kmalloc(struct ctl *ctl)
+{
+	struct edumm_kmalloc km;
+	unsigned long count = 1, i;
+	__u32 flags = 0;
+	__u64 size;
+	int used, ret;
+
+	if (parse_u64(ctl->argv[0], &size))
+		return fail("kmalloc: bad size '%s'", ctl->argv[0]);
+	used = parse_obj_opts(ctl, 1, true, &flags, &count);
+	for (i = 0; i < count; i++) {
+		memset(&km, 0, sizeof(km));
+		km.size = size;
+		km.flags = flags;
+		ret = edumm_ioctl(ctl, EDUMM_IOC_KMALLOC, &km);
+		if (ret)
+			return fail("kmalloc %llu: %s", (unsigned long long)size,
+				    strerror(-ret));
+		ctl->last_obj = km.object;
+		if (!ctl->quiet)
+			printf("object=%llu size=%llu ksize=%llu\n",
+			       (unsigned long long)km.object,
+			       (unsigned long long)size,
+			       (unsigned long long)km.ksize);
+	}
+	return 1 + used;
+}
+
+static int cmd_krealloc(struct ctl *ctl)
+{
+	struct edumm_krealloc kr;
+	int ret;
+
+	memset(&kr, 0, sizeof(kr));
+	if (parse_id(ctl->argv[0], ctl->last_obj, &kr.object))
+		return -1;
+	if (parse_u64(ctl->argv[1], &kr.size))
+		return fail("krealloc: bad size '%s'", ctl->argv[1]);
+	ret = edumm_ioctl(ctl, EDUMM_IOC_KREALLOC, &kr);
+	if (ret)
+		return fail("krealloc: %s", strerror(-ret));
+	if (!ctl->quiet)
+		printf("object=%llu size=%llu ksize=%llu %s\n",
+		       (unsigned long long)kr.object,
+		       (unsigned long long)kr.size,
+		       (unsigned long long)kr.ksize,
+		       kr.moved ? "moved" : "in place");
+	return 2;
+}
+
+static int cmd_ksize(struct ctl *ctl)
+{
+	struct edumm_ksize ks = { 0 };
+	int ret;
+
+	if (parse_id(ctl->argv[0], ctl->last_obj, &ks.object))
+		return -1;
+	ret = edumm_ioctl(ctl, EDUMM_IOC_KSIZE, &ks);
+	if (ret)
+		return fail("ksize: %s", strerror(-ret));
+	printf("object=%llu size=%llu ksize=%llu\n",
+	       (unsigned long long)ks.object, (unsigned long long)ks.size,
+	       (unsigned long long)ks.ksize);
+	return 1;
+}
+
+static int cmd_slabinfo(struct ctl *ctl)
+{
+	return cat_debugfs(ctl, "slabinfo", NULL);
+}
+
+static int cmd_kmalloc_info(struct ctl *ctl)
+{
+	return cat_debugfs(ctl, "kmalloc", NULL);
+}
+
+static int cmd_slab_stats(struct ctl *ctl)
+{
+	return cat_debugfs(ctl, "slab_stats", NULL);
+}
+
 static const struct ctl_cmd ctl_cmds[] = {
 	{ "version", 0, cmd_version, "",
 	  "print the module's interface version" },
@@ -557,6 +867,32 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{ "control", 1, cmd_control, "WORD", "write WORD to edumm/control" },
 	{ "sleep", 1, cmd_sleep, "SEC", "sleep (fractions allowed)" },
 	{ "echo", 1, cmd_echo, "TEXT", "print TEXT (one argument)" },
+	{ "cache-create", 2, cmd_cache_create,
+	  "NAME SIZE [DESIGN] [align=N] [FLAG]...",
+	  "create a slab cache and print cache=ID ...; DESIGN: slub, slab,\n"
+	  "\tslob or default (slab_design=); FLAG: hwalign, poison, redzone,\n"
+	  "\tuser, checks, rcu, reclaim, dma, ctor" },
+	{ "cache-destroy", 1, cmd_cache_destroy, "ID|last",
+	  "destroy a cache (fails with objects in it)" },
+	{ "cache-info", 1, cmd_cache_info, "ID|last [validate]",
+	  "print EDUMM_IOC_CACHE_INFO, optionally validating first" },
+	{ "cache-shrink", 1, cmd_cache_shrink, "ID|last",
+	  "give a cache's empty slabs back to the buddy" },
+	{ "obj-alloc", 1, cmd_obj_alloc, "ID|last [zero] [high] [xN]",
+	  "allocate objects from a cache, print object=H size=S" },
+	{ "obj-free", 1, cmd_obj_free, "H|last", "free a cache object" },
+	{ "kmalloc", 1, cmd_kmalloc, "SIZE [zero] [high] [rcl|dma] [xN]",
+	  "kmalloc SIZE bytes, print object=H size=S ksize=K" },
+	{ "kfree", 1, cmd_kfree, "H|last", "kfree a kmalloc object" },
+	{ "krealloc", 2, cmd_krealloc, "H|last SIZE",
+	  "krealloc a kmalloc object (in place or moved)" },
+	{ "ksize", 1, cmd_ksize, "H|last", "print the size and ksize of an object" },
+	{ "slabinfo", 0, cmd_slabinfo, "",
+	  "print debugfs edumm/slabinfo (/proc/slabinfo format)" },
+	{ "kmalloc-info", 0, cmd_kmalloc_info, "",
+	  "print debugfs edumm/kmalloc (per class)" },
+	{ "slab-stats", 0, cmd_slab_stats, "",
+	  "print debugfs edumm/slab_stats" },
 };
 
 #define NR_CTL_CMDS	ARRAY_SIZE(ctl_cmds)
@@ -626,6 +962,11 @@ static int validate_cmds(int argc, char **argv)
 				return -1;
 			i += used;
 		}
+		/* optional words of the slab commands: anything not a command */
+		if (c->run == cmd_cache_create || c->run == cmd_cache_info ||
+		    c->run == cmd_obj_alloc || c->run == cmd_kmalloc)
+			while (i < argc && !lookup_cmd(argv[i]))
+				i++;
 	}
 	return 0;
 }
