@@ -934,6 +934,17 @@ static unsigned int edumm_redzone_bytes(unsigned int object_size)
 	return rem ? sizeof(void *) - rem : sizeof(void *);
 }
 
+/*
+ * Frees of @uc are checked against its objects: with CONSISTENCY_CHECKS,
+ * and always in SLOB, whose per-unit map knows every object start (SLOB
+ * takes no debug flags).
+ */
+static bool edumm_frees_checked(const struct edumm_ucache *uc)
+{
+	return uc->flags & EDUMM_CACHE_CONSISTENCY_CHECKS ||
+	       uc->s->design == EDUMM_SLAB_DESIGN_SLOB;
+}
+
 static int edumm_corrupt(struct edumm_slab_client *sc,
 			 struct edumm_corrupt *req)
 {
@@ -971,7 +982,7 @@ static int edumm_corrupt(struct edumm_slab_client *sc,
 		p[req->offset] = req->value;
 		return 0;
 	case EDUMM_CORRUPT_DOUBLE_FREE:
-		if (!(uc->flags & EDUMM_CACHE_CONSISTENCY_CHECKS) ||
+		if (!edumm_frees_checked(uc) ||
 		    req->offset || req->value ||
 		    !edumm_uobj_has_neighbour(sc, o))
 			return -EINVAL;
@@ -985,12 +996,12 @@ static int edumm_corrupt(struct edumm_slab_client *sc,
 		if (!other)
 			return -ENOENT;
 		if (other->s == s || req->offset || req->value ||
-		    !(other->flags & EDUMM_CACHE_CONSISTENCY_CHECKS))
+		    !edumm_frees_checked(other))
 			return -EINVAL;
 		req->detected = edumm_kmem_cache_free(other->s, p, _RET_IP_) != 0;
 		return 0;
 	case EDUMM_CORRUPT_MISALIGNED:
-		if (!(uc->flags & EDUMM_CACHE_CONSISTENCY_CHECKS) ||
+		if (!edumm_frees_checked(uc) ||
 		    !req->offset || req->offset >= s->object_size || req->value)
 			return -EINVAL;
 		req->detected = edumm_kmem_cache_free(s, p + req->offset,

@@ -1232,8 +1232,17 @@ static void corruptions(struct __test_metadata *_metadata, int fd, __u32 d)
 	struct edumm_corrupt cr;
 	char name[32];
 	__u64 a, b, c, e;
+	__u32 flags;
 	long before;
 
+	if (d == EDUMM_DESIGN_SLOB) {
+		/* SLOB takes no debug flags, as the kernel's had none */
+		ASSERT_EQ(-EINVAL, cache_create(fd, uname_of(name, "rz", d), 64, 0,
+						EDUMM_CACHE_RED_ZONE, d, &rz));
+		ASSERT_EQ(-EINVAL, cache_create(fd, uname_of(name, "po", d), 64, 0,
+						EDUMM_CACHE_POISON, d, &po));
+		goto frees;
+	}
 	/* red zone overwritten: caught at free */
 	ASSERT_EQ(0, cache_create(fd, uname_of(name, "rz", d), 64, 0,
 				  EDUMM_CACHE_RED_ZONE, d, &rz));
@@ -1264,23 +1273,32 @@ static void corruptions(struct __test_metadata *_metadata, int fd, __u32 d)
 	cr.offset = 5;
 	cr.value = 0x42;
 	before = cache_errors(_metadata, fd, po.cache, false);
-	if (d == EDUMM_DESIGN_SLOB) {
-		/* SLOB keeps its free-list headers in free memory */
-		ASSERT_EQ(-EINVAL, ioc(fd, EDUMM_IOC_CORRUPT, &cr));
+	{
+		struct edumm_cache_query q;
+
+		/* not with a lone object in its slab */
+		cr.object = b;
 		ASSERT_EQ(0, obj_free(fd, a));
-	} else {
+		ASSERT_EQ(-EINVAL, ioc(fd, EDUMM_IOC_CORRUPT, &cr));
+		ASSERT_EQ(0, obj_alloc(fd, po.cache, 0, &a));
+		cr.object = a;
 		ASSERT_EQ(0, ioc(fd, EDUMM_IOC_CORRUPT, &cr));
 		ASSERT_EQ(-ENOENT, obj_free(fd, a));
-		ASSERT_LT(before, cache_errors(_metadata, fd, po.cache, true))
+		/* validation walks every free object's poison */
+		ASSERT_EQ(0, cache_query(fd, po.cache, EDUMM_CACHE_INFO_VALIDATE, &q));
+		ASSERT_LT(0, q.validate_errors)
 			TH_LOG("%s: write after free not caught", design_names[d]);
 	}
 	ASSERT_EQ(0, obj_free(fd, b));
 
+frees:
 	/* double free, free to the wrong cache, misaligned free */
-	ASSERT_EQ(0, cache_create(fd, uname_of(name, "cs", d), 64, 0,
-				  EDUMM_CACHE_CONSISTENCY_CHECKS, d, &cs));
-	ASSERT_EQ(0, cache_create(fd, uname_of(name, "cs2", d), 64, 0,
-				  EDUMM_CACHE_CONSISTENCY_CHECKS, d, &cs2));
+	flags = d == EDUMM_DESIGN_SLOB ? 0 : EDUMM_CACHE_CONSISTENCY_CHECKS;
+	ASSERT_EQ(0, cache_create(fd, uname_of(name, "cs", d), 64, 0, flags, d,
+				  &cs));
+	/* another size: never merged with cs (SLOB caches have no flags) */
+	ASSERT_EQ(0, cache_create(fd, uname_of(name, "cs2", d), 128, 0, flags, d,
+				  &cs2));
 	ASSERT_EQ(0, obj_alloc(fd, cs.cache, 0, &a));
 	ASSERT_EQ(0, obj_alloc(fd, cs.cache, 0, &b));
 	ASSERT_EQ(0, obj_alloc(fd, cs.cache, 0, &c));

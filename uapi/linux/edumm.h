@@ -288,7 +288,9 @@ enum edumm_design {
  * @size: (in) object size in bytes, 1 .. EDUMM_CACHE_MAX_SIZE
  * @align: (in) 0 or a power of two up to the page size
  * @flags: (in) EDUMM_CACHE_* bits
- * @design: (in) an enum edumm_design other than INVALID
+ * @design: (in) an enum edumm_design other than INVALID; SLOB takes no
+ *	POISON, RED_ZONE, STORE_USER, CONSISTENCY_CHECKS or TYPESAFE_BY_RCU
+ *	(-EINVAL), as the kernel's SLOB had none of them
  * @reserved: (in) must be 0
  * @cache: (out) the cache id, for the other EDUMM_IOC_CACHE_* and
  *	EDUMM_IOC_OBJ_* commands of this file
@@ -507,17 +509,23 @@ struct edumm_obj_rw {
  *	then write @value at @offset inside it; found when the object is
  *	allocated again or validated.  Needs EDUMM_CACHE_POISON.
  * @EDUMM_CORRUPT_DOUBLE_FREE: free the object (the handle is gone), then
- *	free it again.  Needs EDUMM_CACHE_CONSISTENCY_CHECKS.
+ *	free it again.  Needs EDUMM_CACHE_CONSISTENCY_CHECKS (SLOB: none).
  * @EDUMM_CORRUPT_WRONG_CACHE: free the object to the cache @cache (another
  *	cache of this file); the object stays allocated.  Needs
- *	EDUMM_CACHE_CONSISTENCY_CHECKS on @cache.
+ *	EDUMM_CACHE_CONSISTENCY_CHECKS on @cache (SLOB: none).
  * @EDUMM_CORRUPT_MISALIGNED: free the address object + @offset (1 ..
  *	object_size - 1); the object stays allocated.  Needs
- *	EDUMM_CACHE_CONSISTENCY_CHECKS.
+ *	EDUMM_CACHE_CONSISTENCY_CHECKS (SLOB: none).
  *
  * A required flag missing, or @offset out of range, is -EINVAL: without
  * the debug checks the corruption would not be caught, it would corrupt
- * the allocator.
+ * the allocator.  SLOB caches take no debug flags (-EINVAL at creation,
+ * as the kernel's SLOB had no debugging), so REDZONE and USE_AFTER_FREE
+ * never apply to them; SLOB checks every free against its per-unit map
+ * instead, which is what the three free corruptions need.  USE_AFTER_FREE
+ * and DOUBLE_FREE also need another object of this file in the same
+ * slab, so that the first free cannot hand the slab back to the buddy
+ * (-EINVAL otherwise).
  */
 enum edumm_corruption {
 	EDUMM_CORRUPT_INVALID		= 0,
