@@ -30,6 +30,11 @@
  *   T2 allocated pages == pgalloc_pages - pgfree_pages (the counters);
  *   T3 pageblocks of each migratetype match zone->nr_pageblocks[];
  *   T4 min <= low <= high watermarks.
+ * Slab layer (when started; edumm_slab_check_frozen(), see slab_common.c):
+ *   S1 every page the slab layer describes is an allocated block of the
+ *      buddy, its tail pages point back to it;
+ *   S2 every cache's lists, counters, per-CPU state and free chains are
+ *      consistent, and debug caches' objects hold intact red zones/poison.
  *
  * Each violation prints one line; the return value counts them.  Because
  * every state change of a page happens under its zone's pcp or zone lock,
@@ -40,7 +45,7 @@
  * a 64 MiB pool on a 2020s CPU, during which the machine stands still.
  * pool->check_lock only serializes concurrent checkers.
  */
-#include "edumm_core.h"
+#include "edumm_slab.h"
 
 #define EDUMM_CHECK_MAX_LINES	64
 
@@ -303,6 +308,7 @@ static int edumm_check_frozen(void *data)
 	if (ck->alloc_pages != snap.counted_pages)
 		edumm_violation(ck, "pages: %lu allocated, counters say %lu\n",
 				ck->alloc_pages, snap.counted_pages);
+	ck->violations += edumm_slab_check_frozen(pool, ck->out);
 	return 0;
 }
 
@@ -321,7 +327,12 @@ unsigned long edumm_pool_check(struct edumm_pool *pool, struct edumm_out *out)
 	struct edumm_checker ck = { .pool = pool, .out = out };
 
 	edumm_mutex_lock(&pool->check_lock);
+	/* the slab layer's cache list changes under slab_mutex, not a spinlock */
+	if (pool->slab)
+		edumm_mutex_lock(&pool->slab->mutex);
 	edumm_stop_machine(edumm_check_frozen, &ck);
+	if (pool->slab)
+		edumm_mutex_unlock(&pool->slab->mutex);
 	edumm_mutex_unlock(&pool->check_lock);
 
 	if (ck.violations > EDUMM_CHECK_MAX_LINES && out)

@@ -68,6 +68,7 @@
 #include <linux/sched.h>
 #include <linux/jiffies.h>
 #include <linux/align.h>
+#include <linux/swab.h>
 #include <asm/page.h>
 
 struct edumm_lock {

@@ -55,6 +55,7 @@ typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
+typedef int16_t s16;
 
 #define U16_MAX			UINT16_MAX
 #define BIT(n)			(1UL << (n))
@@ -74,6 +75,10 @@ typedef uint64_t u64;
 #define min(a, b)		({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); _a < _b ? _a : _b; })
 #define max(a, b)		({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); _a > _b ? _a : _b; })
 #define clamp(v, lo, hi)	min(max(v, lo), hi)
+#define min_t(t, a, b)		min((t)(a), (t)(b))
+#define max_t(t, a, b)		max((t)(a), (t)(b))
+#define BITS_PER_LONG		64
+#define min3(a, b, c)		min(min(a, b), c)
 
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))
@@ -143,6 +148,42 @@ static inline bool list_empty(const struct list_head *head)
 	(list_empty(ptr) ? NULL : list_first_entry(ptr, type, member))
 #define list_for_each(pos, head) \
 	for (pos = (head)->next; pos != (head); pos = pos->next)
+
+static inline void list_del(struct list_head *entry)
+{
+	__list_del_entry(entry);
+	entry->next = NULL;	/* the kernel's LIST_POISON1/2 */
+	entry->prev = NULL;
+}
+
+static inline void list_move(struct list_head *entry, struct list_head *head)
+{
+	__list_del_entry(entry);
+	list_add(entry, head);
+}
+
+static inline int list_is_first(const struct list_head *entry, const struct list_head *head)
+{
+	return entry->prev == head;
+}
+
+/* Make @entry the first element of @head (a rotation of the ring). */
+static inline void list_rotate_to_front(struct list_head *entry, struct list_head *head)
+{
+	list_move_tail(head, entry);
+}
+
+#define list_next_entry(pos, member) \
+	list_entry((pos)->member.next, __typeof__(*(pos)), member)
+#define list_for_each_entry(pos, head, member)				\
+	for (pos = list_first_entry(head, __typeof__(*pos), member);	\
+	     &pos->member != (head);					\
+	     pos = list_next_entry(pos, member))
+#define list_for_each_entry_safe(pos, n, head, member)			\
+	for (pos = list_first_entry(head, __typeof__(*pos), member),	\
+	     n = list_next_entry(pos, member);				\
+	     &pos->member != (head);					\
+	     pos = n, n = list_next_entry(n, member))
 
 /*** Locks ***/
 
@@ -467,6 +508,8 @@ static inline unsigned long edumm_jiffies(void)
 {
 	return __atomic_load_n(&edumm_shim_jiffies, __ATOMIC_RELAXED);
 }
+
+#define swab(x)			__builtin_bswap64(x)
 
 static inline unsigned long edumm_random_long(void)
 {
