@@ -313,8 +313,10 @@ static bool edumm_cache_name_ok(const char *name, size_t size)
 
 	if (!len || len == size)
 		return false;
+	/* ASCII only: the kernel's isalnum() takes Latin-1 letters too */
 	for (i = 0; i < len; i++)
-		if (!isalnum(name[i]) && !strchr("_.:-", name[i]))
+		if (!isascii(name[i]) ||
+		    (!isalnum(name[i]) && !strchr("_.:-", name[i])))
 			return false;
 	return true;
 }
@@ -360,7 +362,11 @@ static long edumm_ioc_cache_create(struct edumm_slab_client *sc,
 				    edumm_slab_ctor_pattern : NULL,
 				    design, &ret);
 	if (!s) {
-		ret = ret ?: -ENOMEM;
+		/*
+		 * -E2BIG: the object and its metadata do not fit in the
+		 * largest buddy block; for user space a size out of range.
+		 */
+		ret = ret == -E2BIG ? -EINVAL : ret ?: -ENOMEM;
 		goto out_unlock;
 	}
 	uc->s = s;

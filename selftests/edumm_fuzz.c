@@ -672,6 +672,7 @@ struct fz_obj {
 	int cache;		/* index in caches[], -1: kmalloc */
 	__u64 handle;
 	__u64 size;
+	__u64 ksize;		/* kmalloc objects: ksize() */
 };
 
 struct fz_proc {
@@ -712,6 +713,7 @@ struct fz_proc {
 static __u64 bulk_buf[EDUMM_BULK_MAX];
 static unsigned char rw_buf[EDUMM_OBJ_RW_MAX];
 static bool allow_corruption;	/* the module's allow_corruption= */
+static bool default_slob;	/* the module's slab_design=slob */
 
 /* The arena: pages that ioctl arguments are placed in. */
 enum {
@@ -1822,6 +1824,27 @@ static void prep_bulk_free(struct edumm_obj_bulk *b, int ci)
 		bulk_buf[rnd_below(b->count)] = gen_dead_id(fz.last_obj);
 }
 
+static bool kmalloc_flags_ok(__u32 flags)
+{
+	return (flags & (EDUMM_OBJ_RECLAIMABLE | EDUMM_OBJ_DMA)) !=
+	       (EDUMM_OBJ_RECLAIMABLE | EDUMM_OBJ_DMA);
+}
+
+/*
+ * Field rules that span fields but come before any lookup in the kernel:
+ * a kmalloc class set chosen twice.
+ */
+static unsigned int slab_field_errs(const struct fz_ioctl *row, const void *arg)
+{
+	if (row->cmd == EDUMM_IOC_KMALLOC &&
+	    !kmalloc_flags_ok(((const struct edumm_kmalloc *)arg)->flags))
+		return E(EINVAL);
+	if (row->cmd == EDUMM_IOC_KREALLOC &&
+	    !kmalloc_flags_ok(((const struct edumm_krealloc *)arg)->flags))
+		return E(EINVAL);
+	return 0;
+}
+
 /*
  * Make the generated argument of a slab row consistent where it should be
  * (names, user buffers, the kind of object) and occasionally not.
@@ -2084,8 +2107,18 @@ static unsigned int expect_cache_create(const void *arg)
 	    (cc->align && ((cc->align & (cc->align - 1)) || cc->align > 4096)) ||
 	    (cc->flags & EDUMM_CACHE_CTOR_PATTERN && cc->size < EDUMM_CTOR_BYTES))
 		return E(EINVAL);
+	/* the kernel's SLOB had no debugging (and no per-object RCU) */
+	if ((cc->design == EDUMM_DESIGN_SLOB ||
+	     (cc->design == EDUMM_DESIGN_DEFAULT && default_slob)) &&
+	    cc->flags & (EDUMM_CACHE_POISON | EDUMM_CACHE_RED_ZONE |
+			 EDUMM_CACHE_STORE_USER | EDUMM_CACHE_CONSISTENCY_CHECKS |
+			 EDUMM_CACHE_TYPESAFE_BY_RCU))
+		return E(EINVAL);
 	if (cache_name_taken(cc->name))
 		return E(EEXIST);
+	/* near 4 MiB the slot (metadata, alignment) may outgrow an order-10 block */
+	if (cc->size > EDUMM_CACHE_MAX_SIZE - 8192)
+		return E(OK) | E(ENOMEM) | E(EINVAL);
 	return E(OK) | E(ENOMEM);
 }
 
@@ -2139,12 +2172,6 @@ static unsigned int expect_bulk_free(const void *arg)
 				return E(ENOENT);
 	}
 	return E(OK);
-}
-
-static bool kmalloc_flags_ok(__u32 flags)
-{
-	return (flags & (EDUMM_OBJ_RECLAIMABLE | EDUMM_OBJ_DMA)) !=
-	       (EDUMM_OBJ_RECLAIMABLE | EDUMM_OBJ_DMA);
 }
 
 static unsigned int expect_kmalloc(const void *arg)
@@ -2337,13 +2364,17 @@ static void bulk_free_done(const void *in, const void *out)
 static void kmalloc_done(const void *in, const void *out)
 {
 	const struct edumm_kmalloc *km = out;
+	int oi;
 
 	(void)in;
 	if (km->ksize != expected_ksize(km->size))
 		fz_err("kmalloc(%llu): ksize %llu, expected %llu", km->size,
 		       km->ksize, expected_ksize(km->size));
-	if (obj_add(km->object, -1, km->size, km->flags & EDUMM_OBJ_ZERO) < 0)
+	oi = obj_add(km->object, -1, km->size, km->flags & EDUMM_OBJ_ZERO);
+	if (oi < 0)
 		obj_untracked(km->object, true);
+	else
+		fz.objs[oi].ksize = km->ksize;
 }
 
 static void krealloc_done(const void *in, const void *out)
@@ -2351,11 +2382,15 @@ static void krealloc_done(const void *in, const void *out)
 	const struct edumm_krealloc *kr = out;
 	struct fz_obj *o = &fz.objs[find_obj(kr->object)];
 
+	/* as __do_krealloc(): in place whenever the old ksize() suffices */
+	__u64 want = kr->size <= o->ksize ? o->ksize : expected_ksize(kr->size);
+
 	(void)in;
-	if (kr->ksize != expected_ksize(kr->size) || kr->moved > 1)
-		fz_err("krealloc(%llu): ksize %llu (expected %llu), moved %u",
-		       kr->size, kr->ksize, expected_ksize(kr->size), kr->moved);
+	if (kr->ksize != want || kr->moved != (kr->size > o->ksize))
+		fz_err("krealloc(%llu) of a %llu-byte object: ksize %llu (expected %llu), moved %u",
+		       kr->size, o->ksize, kr->ksize, want, kr->moved);
 	o->size = kr->size;
+	o->ksize = kr->ksize;
 	o->zero = false;
 }
 
@@ -2369,6 +2404,7 @@ static void krealloc_failed(const void *in, int err)
 	if (err != EFAULT || oi < 0 || sys_ioctl(fz.fd, EDUMM_IOC_KSIZE, &ks))
 		return;
 	fz.objs[oi].size = ks.size;
+	fz.objs[oi].ksize = ks.ksize;
 	fz.objs[oi].zero = false;
 }
 
@@ -2379,7 +2415,7 @@ static void ksize_done(const void *in, const void *out)
 
 	(void)in;
 	if (ks->size != o->size || ks->ksize < o->size ||
-	    (o->cache < 0 && ks->ksize != expected_ksize(o->size)))
+	    (o->cache < 0 && ks->ksize != o->ksize))
 		fz_err("ksize of object %llu: %llu/%llu, its size is %llu",
 		       ks->object, ks->ksize, ks->size, o->size);
 }
@@ -2450,6 +2486,7 @@ static void op_ioctl(const struct fz_ioctl *row)
 		for (j = 0; j < row->fields[i].count; j++)
 			errs |= field_err(&row->fields[i],
 					  field_get(in, &row->fields[i], j));
+	errs |= slab_field_errs(row, in);
 
 	pl.kind = pick_ptr();
 	place_arg(&pl, in, size);
@@ -4049,6 +4086,9 @@ int main(int argc, char **argv)
 	check_table();
 	text = read_text("/sys/module/edumm/parameters/allow_corruption");
 	allow_corruption = text && text[0] == 'Y';
+	free(text);
+	text = read_text("/sys/module/edumm/parameters/slab_design");
+	default_slob = text && !strncmp(text, "slob", 4);
 	free(text);
 
 	ksft_print_header();
