@@ -190,8 +190,8 @@ struct edumm_kmem_cache;
  * @freelist: SLUB: first free object; SLAB: the freelist_idx_t array;
  *	SLOB: first free block of the page
  * @addr: virtual address of the page (edumm_pfn_to_virt() at creation)
- * @obj_state: SLUB/SLAB debug caches: one word per object, EDUMM_OBJ_*
- *	(changed with a compare-and-exchange, so two racing frees of one
+ * @obj_state: SLUB/SLAB debug caches: one byte per object, EDUMM_OBJ_*
+ *	(changed under the node's list_lock, so two racing frees of one
  *	object cannot both pass); else NULL
  * @slob_map: SLOB pages: one byte per 2-byte unit, the tag of the cache
  *	whose object starts there (0: no object starts there)
@@ -221,7 +221,7 @@ struct edumm_slab {
 	void *freelist;
 	void *addr;
 	union {
-		u32 *obj_state;
+		u8 *obj_state;
 		u8 *slob_map;
 	};
 	size_t pending;
@@ -479,6 +479,9 @@ struct edumm_cache_info {
  * @kmalloc_design: design of the kmalloc caches
  * @slob_lock: guards @slob_list and every SLOB page's fields and free units
  * @slob_list: SLOB free_slob_small / _medium / _large page lists
+ * @map_lock: held (a leaf) while the twin entries of a block are written or
+ *	cleared, so that a checker (edumm_stop_machine()) never sees a
+ *	half-described block
  * @rcu_lock: guards @rcu_wait (leaf lock)
  * @rcu_wait: slabs waiting for their grace period, then for a process
  *	context call to give them to the buddy (edumm_slab_rcu_reclaim())
@@ -504,6 +507,7 @@ struct edumm_slab_state {
 	int kmalloc_design;
 	struct edumm_lock slob_lock;
 	struct list_head slob_list[3];
+	struct edumm_lock map_lock;
 	struct edumm_lock rcu_lock;
 	struct list_head rcu_wait;
 	struct edumm_slab_cpu_stats *large;

@@ -283,15 +283,19 @@ static void edumm_slab_free_pages(struct edumm_pool *pool, struct edumm_slab *sl
 	unsigned long pfn = edumm_slab_pfn(pool, slab);
 	unsigned int i, order = slab->order;
 	struct edumm_kmem_cache *s = slab->cache;
+	void *freelist = NULL, *map = slab->obj_state;
 
 	if (slab->kind == EDUMM_SLAB_KIND_SLAB && s &&
 	    (s->flags & EDUMM_SLAB_CFLGS_OFF_SLAB))
-		edumm_meta_free(slab->freelist);
-	edumm_meta_free(slab->obj_state);
+		freelist = slab->freelist;
+	edumm_lock(&pool->slab->map_lock);
 	for (i = (1U << order) - 1; i > 0; i--)
 		memset(&slab[i], 0, sizeof(*slab));
 	WRITE_ONCE(slab->kind, EDUMM_SLAB_KIND_NONE);
 	memset(slab, 0, sizeof(*slab));
+	edumm_unlock(&pool->slab->map_lock);
+	edumm_meta_free(freelist);
+	edumm_meta_free(map);
 	if (edumm_free_pages(pool, pfn, order))
 		edumm_report("slab: pages of a slab at pfn %#lx were not allocated\n", pfn);
 }
@@ -301,7 +305,8 @@ static void edumm_slab_free_pages(struct edumm_pool *pool, struct edumm_slab *sl
  * becomes obj_state / slob_map.  NULL if the buddy has nothing.
  */
 static struct edumm_slab *edumm_slab_take_pages(struct edumm_pool *pool, unsigned int order,
-						int mt, unsigned int af, int kind, void *map)
+						int mt, unsigned int af, int kind, void *map,
+						struct edumm_kmem_cache *cache)
 {
 	struct edumm_slab_state *st = pool->slab;
 	struct edumm_slab *slab;
@@ -313,11 +318,13 @@ static struct edumm_slab *edumm_slab_take_pages(struct edumm_pool *pool, unsigne
 	if (!page)
 		return NULL;
 	slab = &st->slabs[page - pool->pages];
+	edumm_lock(&st->map_lock);
 	memset(slab, 0, sizeof(*slab));
 	INIT_LIST_HEAD(&slab->slab_list);
 	slab->addr = edumm_pfn_to_virt(edumm_page_to_pfn(pool, page));
 	slab->order = order;
 	slab->obj_state = map;
+	slab->cache = cache;
 	slab->node = edumm_slab_node_index(pool, slab);
 	for (i = 1; i < (1U << order); i++) {
 		memset(&slab[i], 0, sizeof(*slab));
@@ -325,6 +332,7 @@ static struct edumm_slab *edumm_slab_take_pages(struct edumm_pool *pool, unsigne
 		WRITE_ONCE(slab[i].kind, EDUMM_SLAB_KIND_TAIL);
 	}
 	WRITE_ONCE(slab->kind, kind);
+	edumm_unlock(&st->map_lock);
 	return slab;
 }
 
@@ -350,7 +358,7 @@ struct edumm_slab *edumm_slab_new(struct edumm_kmem_cache *s, unsigned int gfp,
 	void *map = NULL;
 
 	if (kind == EDUMM_SLAB_KIND_SLAB && edumm_slab_debug(s)) {
-		map = edumm_meta_alloc(s->objects * sizeof(u32));
+		map = edumm_meta_alloc(s->objects);
 		if (!map)
 			return NULL;
 	} else if (kind == EDUMM_SLAB_KIND_SLOB) {
@@ -360,12 +368,10 @@ struct edumm_slab *edumm_slab_new(struct edumm_kmem_cache *s, unsigned int gfp,
 	}
 	if (gfp & EDUMM_GFP_HIGH)
 		af |= EDUMM_AF_HIGH;
-	slab = edumm_slab_take_pages(s->pool, order, s->mt, af, kind, map);
-	if (!slab) {
+	slab = edumm_slab_take_pages(s->pool, order, s->mt, af, kind, map,
+				     kind == EDUMM_SLAB_KIND_SLOB ? NULL : s);
+	if (!slab)
 		edumm_meta_free(map);
-		return NULL;
-	}
-	slab->cache = kind == EDUMM_SLAB_KIND_SLOB ? NULL : s;
 	return slab;
 }
 
@@ -388,7 +394,7 @@ struct edumm_slab *edumm_slab_new_large(struct edumm_pool *pool, unsigned int gf
 		af |= EDUMM_AF_HIGH;
 	if (gfp & EDUMM_GFP_DMA)
 		af |= EDUMM_AF_LOWEST_ZONE;
-	return edumm_slab_take_pages(pool, order, mt, af, EDUMM_SLAB_KIND_LARGE, NULL);
+	return edumm_slab_take_pages(pool, order, mt, af, EDUMM_SLAB_KIND_LARGE, NULL, NULL);
 }
 
 /**
@@ -981,6 +987,24 @@ void edumm_kmem_cache_info(struct edumm_kmem_cache *s, struct edumm_cache_info *
 /*** Walks ***/
 
 /**
+ * edumm_slab_visit() - @fn on every published slab of @s
+ * @s: the cache
+ * @fn: the callback
+ * @data: passed to @fn
+ *
+ * Context: the world stopped (edumm_stop_machine()).
+ */
+void edumm_slab_visit(struct edumm_kmem_cache *s,
+		      void (*fn)(struct edumm_kmem_cache *s, struct edumm_slab *slab, void *data),
+		      void *data)
+{
+	const struct edumm_slab_ops *ops = edumm_ops(s);
+
+	if (ops->visit)
+		ops->visit(s, fn, data);
+}
+
+/**
  * edumm_slab_violation() - print one validation error and count it
  * @nr: the count
  * @out: where to print (NULL: count only)
@@ -1226,6 +1250,8 @@ int edumm_slab_init(struct edumm_pool *pool, enum edumm_slab_design kmalloc_desi
 	INIT_LIST_HEAD(&st->slob_list[0]);
 	INIT_LIST_HEAD(&st->slob_list[1]);
 	INIT_LIST_HEAD(&st->slob_list[2]);
+	/* held while twin entries are written */
+	edumm_lock_init(&st->map_lock);
 	/* guards rcu_wait */
 	edumm_lock_init(&st->rcu_lock);
 	INIT_LIST_HEAD(&st->rcu_wait);

@@ -18,9 +18,12 @@
  *   the user wrote (no poison); tracks record caller, pid, cpu, jiffies.
  *
  * Each object of a debug slab also has a state word (slab->obj_state[i]:
- * FREE, ALLOCATED, QUARANTINED, or BUSY while a path is between the
- * design's lists and these hooks), changed by compare-and-exchange, so
- * that of two racing frees of one object exactly one passes.
+ * FREE, ALLOCATED or QUARANTINED), so that of two racing frees of one
+ * object exactly one passes.  The hooks
+ * run under the node's list_lock of the object's slab, as SLUB's
+ * free_debug_processing() runs under slab_lock: a checker that stops the
+ * machine (edumm_kmem_cache_validate()) never sees an object half
+ * poisoned.
  *
  * Detected (each gives ONE report "BUG <cache>: <what>" at KERN_ERR,
  * rate-limited, a count in stat debug_errors, and never touches another
@@ -149,22 +152,10 @@ void edumm_slab_report(struct edumm_kmem_cache *s, const void *obj, const char *
 		     pfn, (unsigned long)((uintptr_t)obj & (EDUMM_PAGE_SIZE - 1)));
 }
 
-/**
- * edumm_slab_quarantine() - withdraw an object from use
- * @s: the cache
- * @slab: its slab
- * @obj: the object (state BUSY: held by the caller)
- *
- * Context: no lock of @s held (takes the node's list_lock).
- */
-void edumm_slab_quarantine(struct edumm_kmem_cache *s, struct edumm_slab *slab, void *obj)
+/* Withdraw an object from use; the node's list_lock held. */
+static void edumm_quarantine_locked(struct edumm_kmem_cache *s, struct edumm_slab *slab, int idx)
 {
-	struct edumm_kmem_cache_node *n = &s->node[slab->node];
-	int idx = edumm_slab_obj_index(s, slab, obj);
-
-	edumm_lock(&n->list_lock);
 	slab->quarantined++;
-	edumm_unlock(&n->list_lock);
 	WRITE_ONCE(slab->obj_state[idx], EDUMM_OBJ_QUARANTINED);
 	edumm_slab_count(s, EDUMM_SLAB_QUARANTINED, 1);
 }
@@ -215,33 +206,39 @@ static const char *edumm_check_object(struct edumm_kmem_cache *s, void *obj, u8 
  * @obj: an object the design just took off a freelist
  * @caller: return address to record
  *
- * Context: no lock of @s held.
+ * Context: no lock of @s held (takes the node's list_lock).
  * Return: true if the object may be handed out; false if it was found
  * damaged (reported and quarantined) and another must be taken.
  */
 bool edumm_slab_debug_alloc(struct edumm_kmem_cache *s, struct edumm_slab *slab, void *obj,
 			    unsigned long caller)
 {
+	struct edumm_kmem_cache_node *n = &s->node[slab->node];
 	int idx = edumm_slab_obj_index(s, slab, obj);
 	const char *bad;
 	long where = 0;
+	bool ok = false;
 
-	if (!edumm_try_cmpxchg32(&slab->obj_state[idx], EDUMM_OBJ_FREE, EDUMM_OBJ_BUSY)) {
+	edumm_lock(&n->list_lock);
+	if (slab->obj_state[idx] != EDUMM_OBJ_FREE) {
 		/* on a freelist but not free: the freelist is corrupt; drop it */
 		edumm_slab_report(s, obj, "Freelist holds an object in state %u",
-				  READ_ONCE(slab->obj_state[idx]));
-		return false;
+				  slab->obj_state[idx]);
+		goto out;
 	}
 	bad = edumm_check_object(s, obj, EDUMM_RED_INACTIVE, &where);
 	if (bad) {
 		edumm_slab_report(s, obj, "%s at object offset %ld (on alloc)", bad, where);
-		edumm_slab_quarantine(s, slab, obj);
-		return false;
+		edumm_quarantine_locked(s, slab, idx);
+		goto out;
 	}
 	edumm_set_red_zones(s, obj, EDUMM_RED_ACTIVE);
 	edumm_set_track(s, obj, false, caller);
 	WRITE_ONCE(slab->obj_state[idx], EDUMM_OBJ_ALLOCATED);
-	return true;
+	ok = true;
+out:
+	edumm_unlock(&n->list_lock);
+	return ok;
 }
 
 /**
@@ -251,35 +248,40 @@ bool edumm_slab_debug_alloc(struct edumm_kmem_cache *s, struct edumm_slab *slab,
  * @obj: an object slot of @slab (slab_common.c checked that)
  * @caller: return address to record
  *
- * Context: no lock of @s held.
+ * Context: no lock of @s held (takes the node's list_lock).
  * Return: 0 if the design may take the object back, -EINVAL if refused
  * (reported; a damaged object is quarantined).
  */
 int edumm_slab_debug_free(struct edumm_kmem_cache *s, struct edumm_slab *slab, void *obj,
 			  unsigned long caller)
 {
+	struct edumm_kmem_cache_node *n = &s->node[slab->node];
 	int idx = edumm_slab_obj_index(s, slab, obj);
 	const char *bad;
 	long where = 0;
+	int ret = -EINVAL;
 
-	if (!edumm_try_cmpxchg32(&slab->obj_state[idx], EDUMM_OBJ_ALLOCATED, EDUMM_OBJ_BUSY)) {
-		u32 state = READ_ONCE(slab->obj_state[idx]);
+	edumm_lock(&n->list_lock);
+	if (slab->obj_state[idx] != EDUMM_OBJ_ALLOCATED) {
+		u8 state = slab->obj_state[idx];
 
 		edumm_slab_report(s, obj, "%s", state == EDUMM_OBJ_FREE ? "Object already free" :
-				  state == EDUMM_OBJ_QUARANTINED ? "Object was quarantined" :
-				  "Object freed concurrently");
-		return -EINVAL;
+				  "Object was quarantined");
+		goto out;
 	}
 	bad = edumm_check_object(s, obj, EDUMM_RED_ACTIVE, &where);
 	if (bad) {
 		edumm_slab_report(s, obj, "%s at object offset %ld (on free)", bad, where);
-		edumm_slab_quarantine(s, slab, obj);
-		return -EINVAL;
+		edumm_quarantine_locked(s, slab, idx);
+		goto out;
 	}
 	edumm_set_track(s, obj, true, caller);
 	edumm_poison_free(s, obj);
 	WRITE_ONCE(slab->obj_state[idx], EDUMM_OBJ_FREE);
-	return 0;
+	ret = 0;
+out:
+	edumm_unlock(&n->list_lock);
+	return ret;
 }
 
 /**
@@ -304,7 +306,7 @@ unsigned long edumm_slab_debug_check_slab(struct edumm_kmem_cache *s, struct edu
 		return 0;
 	for (i = 0; i < slab->objects; i++) {
 		void *obj = edumm_slab_obj(s, slab, i);
-		u32 state = slab->obj_state[i];
+		u8 state = slab->obj_state[i];
 		const char *bad = NULL;
 		long where = 0;
 
@@ -372,30 +374,30 @@ static void edumm_add_location(struct edumm_trace_walk *tw, struct edumm_track *
 	l->max_pid = max(l->max_pid, t->pid);
 }
 
+static void edumm_trace_slab(struct edumm_kmem_cache *s, struct edumm_slab *slab, void *data)
+{
+	struct edumm_trace_walk *tw = data;
+	unsigned int j;
+
+	if (!slab->obj_state)
+		return;
+	for (j = 0; j < slab->objects; j++) {
+		u8 state = slab->obj_state[j];
+		struct edumm_track *t;
+
+		if (state != (tw->free ? EDUMM_OBJ_FREE : EDUMM_OBJ_ALLOCATED))
+			continue;
+		t = edumm_slab_track(s, edumm_slab_obj(s, slab, j), tw->free);
+		if (t->addr)
+			edumm_add_location(tw, t);
+	}
+}
+
 static int edumm_trace_frozen(void *data)
 {
 	struct edumm_trace_walk *tw = data;
-	struct edumm_kmem_cache *s = tw->s;
-	struct edumm_pool *pool = s->pool;
-	unsigned long i;
 
-	for (i = 0; i < pool->nr_pages; i++) {
-		struct edumm_slab *slab = &pool->slab->slabs[i];
-		unsigned int j;
-
-		if (slab->kind != EDUMM_SLAB_KIND_SLAB || slab->cache != s || !slab->obj_state)
-			continue;
-		for (j = 0; j < slab->objects; j++) {
-			u32 state = slab->obj_state[j];
-			struct edumm_track *t;
-
-			if (state != (tw->free ? EDUMM_OBJ_FREE : EDUMM_OBJ_ALLOCATED))
-				continue;
-			t = edumm_slab_track(s, edumm_slab_obj(s, slab, j), tw->free);
-			if (t->addr)
-				edumm_add_location(tw, t);
-		}
-	}
+	edumm_slab_visit(tw->s, edumm_trace_slab, tw);
 	return 0;
 }
 

@@ -16,9 +16,6 @@
 #define EDUMM_RED_INACTIVE	0xbb	/* red zone of a free object (SLUB_RED_INACTIVE) */
 #define EDUMM_RED_ACTIVE	0xcc	/* red zone of an allocated object (SLUB_RED_ACTIVE) */
 
-/* A transient obj_state: between the design and the debug hooks. */
-#define EDUMM_OBJ_BUSY		3
-
 /**
  * struct edumm_slab_ops - one design's half of the cache API
  * @open: compute order/objects and allocate the per-CPU/per-node state
@@ -29,8 +26,10 @@
  *	returns pages freed
  * @live: objects still allocated (for destroy), reporting each when @report
  * @info: fill the design's part of edumm_cache_info
- * @walk: with the world stopped: call @fn on every slab of the cache,
- *	check the design's lists and counters, return violations
+ * @walk: with the world stopped: check the design's lists, counters and
+ *	slabs, return violations
+ * @visit: with the world stopped: @fn on every slab the cache has published
+ *	(on a list or owned by a CPU); NULL for SLOB
  */
 struct edumm_slab_ops {
 	int (*open)(struct edumm_kmem_cache *s);
@@ -41,6 +40,9 @@ struct edumm_slab_ops {
 	unsigned long (*live)(struct edumm_kmem_cache *s, bool report);
 	void (*info)(struct edumm_kmem_cache *s, struct edumm_cache_info *info);
 	unsigned long (*walk)(struct edumm_kmem_cache *s, struct edumm_out *out);
+	void (*visit)(struct edumm_kmem_cache *s,
+		      void (*fn)(struct edumm_kmem_cache *s, struct edumm_slab *slab, void *data),
+		      void *data);
 };
 
 extern const struct edumm_slab_ops edumm_slub_ops;
@@ -68,6 +70,9 @@ int edumm_slab_node_index(struct edumm_pool *pool, struct edumm_slab *slab);
 __printf(3, 4) void edumm_slab_violation(unsigned long *nr, struct edumm_out *out,
 					 const char *fmt, ...);
 unsigned long edumm_slab_pfn(struct edumm_pool *pool, struct edumm_slab *slab);
+void edumm_slab_visit(struct edumm_kmem_cache *s,
+		      void (*fn)(struct edumm_kmem_cache *s, struct edumm_slab *slab, void *data),
+		      void *data);
 
 static inline struct edumm_slab_state *edumm_slab_state(struct edumm_kmem_cache *s)
 {
@@ -121,7 +126,6 @@ unsigned long edumm_slab_debug_check_slab(struct edumm_kmem_cache *s, struct edu
 					  struct edumm_out *out);
 __printf(3, 4) void edumm_slab_report(struct edumm_kmem_cache *s, const void *obj,
 				      const char *fmt, ...);
-void edumm_slab_quarantine(struct edumm_kmem_cache *s, struct edumm_slab *slab, void *obj);
 struct edumm_track *edumm_slab_track(struct edumm_kmem_cache *s, void *obj, bool free);
 
 /*** slob.c ***/

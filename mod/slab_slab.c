@@ -628,7 +628,7 @@ static void edumm_drain_shared(struct edumm_kmem_cache *s, struct edumm_kmem_cac
 	void **tmp;
 	unsigned int nr;
 
-	if (!n->shared || !READ_ONCE(n->shared->avail))
+	if (!n->shared)
 		return;
 	tmp = edumm_meta_alloc(n->shared->limit * sizeof(void *));
 	if (!tmp)
@@ -977,6 +977,24 @@ static unsigned long edumm_slab_walk(struct edumm_kmem_cache *s, struct edumm_ou
 	return errors;
 }
 
+static void edumm_slab_visit_slabs(struct edumm_kmem_cache *s,
+				   void (*fn)(struct edumm_kmem_cache *s, struct edumm_slab *slab,
+					      void *data),
+				   void *data)
+{
+	struct edumm_slab *slab;
+	unsigned int i;
+
+	for (i = 0; i < s->pool->nr_nodes; i++) {
+		list_for_each_entry(slab, &s->node[i].partial, slab_list)
+			fn(s, slab, data);
+		list_for_each_entry(slab, &s->node[i].full, slab_list)
+			fn(s, slab, data);
+		list_for_each_entry(slab, &s->node[i].free, slab_list)
+			fn(s, slab, data);
+	}
+}
+
 const struct edumm_slab_ops edumm_slab_ops = {
 	.open		= edumm_slab_open,
 	.release	= edumm_slab_release,
@@ -986,4 +1004,5 @@ const struct edumm_slab_ops edumm_slab_ops = {
 	.live		= edumm_slab_live,
 	.info		= edumm_slab_info,
 	.walk		= edumm_slab_walk,
+	.visit		= edumm_slab_visit_slabs,
 };

@@ -349,8 +349,6 @@ static struct edumm_slab *edumm_get_partial_node(struct edumm_kmem_cache *s,
 	struct edumm_kmem_cache_node *n = &s->node[ni];
 	struct edumm_slab *slab, *next, *object = NULL;
 
-	if (!READ_ONCE(n->nr_partial))
-		return NULL;
 	edumm_lock(&n->list_lock);
 	list_for_each_entry_safe(slab, next, &n->partial, slab_list) {
 		edumm_remove_from_list(n, slab);
@@ -852,6 +850,28 @@ static unsigned long edumm_slub_walk(struct edumm_kmem_cache *s, struct edumm_ou
 	return errors;
 }
 
+static void edumm_slub_visit(struct edumm_kmem_cache *s,
+			     void (*fn)(struct edumm_kmem_cache *s, struct edumm_slab *slab,
+					void *data),
+			     void *data)
+{
+	struct edumm_slab *slab;
+	unsigned int i;
+
+	for (i = 0; i < s->pool->nr_cpus; i++) {
+		if (s->cpu[i].slab)
+			fn(s, s->cpu[i].slab, data);
+		list_for_each_entry(slab, &s->cpu[i].partial, slab_list)
+			fn(s, slab, data);
+	}
+	for (i = 0; i < s->pool->nr_nodes; i++) {
+		list_for_each_entry(slab, &s->node[i].partial, slab_list)
+			fn(s, slab, data);
+		list_for_each_entry(slab, &s->node[i].full, slab_list)
+			fn(s, slab, data);
+	}
+}
+
 const struct edumm_slab_ops edumm_slub_ops = {
 	.open		= edumm_slub_open,
 	.release	= edumm_slub_release,
@@ -861,4 +881,5 @@ const struct edumm_slab_ops edumm_slub_ops = {
 	.live		= edumm_slub_live,
 	.info		= edumm_slub_info,
 	.walk		= edumm_slub_walk,
+	.visit		= edumm_slub_visit,
 };

@@ -1079,3 +1079,158 @@ TEST(slab_exit_with_live_objects)
 	/* exit destroys everything anyway, pages and metadata go back */
 	slab_fini(pool);
 }
+
+/*** Threads: the fast paths of every design, cross-CPU frees, the checker ***/
+
+#define SLAB_WORKERS	2
+#define SLAB_MAILBOX	64
+
+struct slab_shared {
+	struct edumm_pool *pool;
+	/* SLUB, SLAB, SLOB, NULL = kmalloc, SLUB debug, SLAB debug */
+	struct edumm_kmem_cache *c[6];
+	void *mailbox[SLAB_MAILBOX];	/* objects in flight between CPUs */
+	bool done;
+	unsigned long checks, violations;
+};
+
+static struct slab_shared ssh;
+
+static const unsigned int slab_sizes[6] = { 48, 200, 72, 300, 40, 120 };
+
+struct slab_obj_hdr {
+	unsigned long tag;	/* (cache << 56) | serial, repeated */
+	unsigned long tag2;
+};
+
+static void *slab_worker_alloc(unsigned int k, unsigned long serial)
+{
+	void *p = k != 3 ? edumm_kmem_cache_alloc(ssh.c[k], 0, 1) :
+		  edumm_kmalloc(ssh.pool, slab_sizes[k], 0, 1);
+	struct slab_obj_hdr *h = p;
+
+	if (p) {
+		h->tag = ((unsigned long)k << 56) | serial;
+		h->tag2 = ~h->tag;
+	}
+	return p;
+}
+
+static bool slab_worker_free(void *p)
+{
+	struct slab_obj_hdr *h = p;
+	unsigned int k = h->tag >> 56;
+
+	if (k > 5 || h->tag2 != ~h->tag)
+		return false;
+	return (k != 3 ? edumm_kmem_cache_free(ssh.c[k], p, 1) : edumm_kfree(ssh.pool, p, 1)) == 0;
+}
+
+struct slab_worker {
+	pthread_t thread;
+	unsigned int cpu;
+	unsigned long steps, bad, fails;
+	void *held[256];
+	unsigned int nr;
+};
+
+static void *slab_worker_fn(void *arg)
+{
+	struct slab_worker *w = arg;
+	u64 rng = ut_seed_state(w->cpu + 10);
+	unsigned long i;
+
+	ut_set_cpu(w->cpu);
+	for (i = 0; i < w->steps; i++) {
+		unsigned int r = ut_rand_below(&rng, 100);
+
+		if (r < 45 && w->nr < ARRAY_SIZE(w->held)) {
+			void *p = slab_worker_alloc(ut_rand_below(&rng, 6), i);
+
+			if (p)
+				w->held[w->nr++] = p;
+			else
+				w->fails++;
+		} else if (r < 80 && w->nr) {
+			unsigned int j = ut_rand_below(&rng, w->nr);
+
+			if (!slab_worker_free(w->held[j]))
+				w->bad++;
+			w->held[j] = w->held[--w->nr];
+		} else if (w->nr) {
+			/* hand an object to the other CPU, maybe take one back */
+			void *p = w->held[--w->nr];
+
+			p = __atomic_exchange_n(&ssh.mailbox[ut_rand_below(&rng, SLAB_MAILBOX)], p,
+						__ATOMIC_SEQ_CST);
+			if (p && !slab_worker_free(p))
+				w->bad++;
+		}
+	}
+	while (w->nr)
+		if (!slab_worker_free(w->held[--w->nr]))
+			w->bad++;
+	return NULL;
+}
+
+static void *slab_checker_fn(void *arg)
+{
+	(void)arg;
+	ut_set_cpu(0);
+	while (!__atomic_load_n(&ssh.done, __ATOMIC_ACQUIRE)) {
+		ssh.violations += edumm_pool_check(ssh.pool, &ut_diag_out);
+		ssh.checks++;
+	}
+	return NULL;
+}
+
+TEST(slab_concurrency_fast_paths)
+{
+	struct slab_worker w[SLAB_WORKERS];
+	pthread_t checker;
+	unsigned int i, k;
+	int err;
+
+	memset(&ssh, 0, sizeof(ssh));
+	ssh.pool = slab_pool(SLAB_WORKERS, EDUMM_SLAB_DESIGN_SLUB);
+	for (k = 0; k < 6; k++) {
+		if (k == 3)
+			continue;
+		ssh.c[k] = edumm_kmem_cache_create(ssh.pool, ut_tmp_printf("conc%u", k),
+						   slab_sizes[k], 0,
+						   k > 3 ? EDUMM_SLAB_DEBUG_FLAGS : 0, NULL,
+						   designs[k > 3 ? k - 4 : k], &err);
+		ASSERT_NOT_NULL(ssh.c[k]);
+	}
+	ASSERT_EQ(pthread_create(&checker, NULL, slab_checker_fn, NULL), 0);
+	for (i = 0; i < SLAB_WORKERS; i++) {
+		memset(&w[i], 0, sizeof(w[i]));
+		w[i].cpu = i;
+		w[i].steps = ut.steps ? ut.steps : 20000;
+		ASSERT_EQ(pthread_create(&w[i].thread, NULL, slab_worker_fn, &w[i]), 0);
+	}
+	for (i = 0; i < SLAB_WORKERS; i++) {
+		pthread_join(w[i].thread, NULL);
+		ASSERT_EQ(w[i].bad, 0);
+		ASSERT_EQ(w[i].fails, 0);
+	}
+	__atomic_store_n(&ssh.done, true, __ATOMIC_RELEASE);
+	pthread_join(checker, NULL);
+	ut_diag("%lu checks ran during the churn", ssh.checks);
+	ASSERT_EQ(ssh.violations, 0);
+	ut_set_cpu(0);
+	for (i = 0; i < SLAB_MAILBOX; i++)
+		if (ssh.mailbox[i])
+			ASSERT_TRUE(slab_worker_free(ssh.mailbox[i]));
+	for (k = 0; k < 6; k++) {
+		struct edumm_cache_info info;
+
+		if (k == 3)
+			continue;
+		edumm_kmem_cache_shrink(ssh.c[k]);
+		edumm_kmem_cache_info(ssh.c[k], &info);
+		ASSERT_EQ(info.active_objs, 0);
+		ASSERT_EQ(edumm_kmem_cache_destroy(ssh.c[k]), 0);
+	}
+	slab_fini(ssh.pool);
+}
