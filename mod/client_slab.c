@@ -187,10 +187,10 @@ static int edumm_uobj_release(struct edumm_uobj *o)
 	int ret;
 
 	if (o->cache) {
-		ret = edumm_kmem_cache_free(o->cache->s, o->ptr, _RET_IP_);
+		ret = edumm_kmem_cache_free(o->cache->s, o->ptr, _THIS_IP_);
 		o->cache->nr_objects--;
 	} else {
-		ret = edumm_kfree(&edumm_pool, o->ptr, _RET_IP_);
+		ret = edumm_kfree(&edumm_pool, o->ptr, _THIS_IP_);
 	}
 	kfree(o);
 	return ret;
@@ -547,7 +547,7 @@ static long edumm_ioc_obj_alloc(struct edumm_slab_client *sc,
 		goto out_unlock;
 	}
 	o->ptr = edumm_kmem_cache_alloc(uc->s, edumm_slab_gfp(req.flags),
-					_RET_IP_);
+					_THIS_IP_);
 	if (!o->ptr) {
 		ret = -ENOMEM;
 		goto out_unlock;
@@ -556,7 +556,7 @@ static long edumm_ioc_obj_alloc(struct edumm_slab_client *sc,
 	o->size = uc->size;
 	ret = edumm_uobj_insert(sc, o, &handle);
 	if (ret) {
-		edumm_kmem_cache_free(uc->s, o->ptr, _RET_IP_);
+		edumm_kmem_cache_free(uc->s, o->ptr, _THIS_IP_);
 		goto out_unlock;
 	}
 	mutex_unlock(&sc->lock);
@@ -636,7 +636,7 @@ static long edumm_ioc_obj_bulk_alloc(struct edumm_slab_client *sc,
 			goto out_unlock;
 	}
 	if (edumm_kmem_cache_alloc_bulk(uc->s, edumm_slab_gfp(req.flags), n,
-					ptrs, _RET_IP_) != n) {
+					ptrs, _THIS_IP_) != n) {
 		ret = -ENOMEM;
 		goto out_unlock;
 	}
@@ -654,7 +654,7 @@ static long edumm_ioc_obj_bulk_alloc(struct edumm_slab_client *sc,
 			xa_erase(&sc->objects, handles[i]);
 			uc->nr_objects--;
 		}
-		edumm_kmem_cache_free_bulk(uc->s, n, ptrs, _RET_IP_);
+		edumm_kmem_cache_free_bulk(uc->s, n, ptrs, _THIS_IP_);
 		goto out_unlock;
 	}
 	mutex_unlock(&sc->lock);
@@ -744,7 +744,7 @@ static long edumm_ioc_obj_bulk_free(struct edumm_slab_client *sc,
 		kfree(xa_erase(&sc->objects, handles[i]));
 		uc->nr_objects--;
 	}
-	edumm_kmem_cache_free_bulk(uc->s, n, ptrs, _RET_IP_);
+	edumm_kmem_cache_free_bulk(uc->s, n, ptrs, _THIS_IP_);
 
 out_unlock:
 	mutex_unlock(&sc->lock);
@@ -774,10 +774,10 @@ static long edumm_ioc_kmalloc(struct edumm_slab_client *sc, void __user *argp)
 
 	mutex_lock(&sc->lock);
 	o->ptr = edumm_kmalloc(&edumm_pool, req.size,
-			       edumm_slab_gfp(req.flags), _RET_IP_);
+			       edumm_slab_gfp(req.flags), _THIS_IP_);
 	ret = o->ptr ? edumm_uobj_insert(sc, o, &handle) : -ENOMEM;
 	if (ret && o->ptr)
-		edumm_kfree(&edumm_pool, o->ptr, _RET_IP_);
+		edumm_kfree(&edumm_pool, o->ptr, _THIS_IP_);
 	if (!ret)
 		req.ksize = edumm_ksize(&edumm_pool, o->ptr);
 	mutex_unlock(&sc->lock);
@@ -815,7 +815,7 @@ static long edumm_ioc_krealloc(struct edumm_slab_client *sc,
 		goto out_unlock;
 	}
 	p = edumm_krealloc(&edumm_pool, o->ptr, req.size,
-			   edumm_slab_gfp(req.flags), _RET_IP_);
+			   edumm_slab_gfp(req.flags), _THIS_IP_);
 	if (!p) {
 		ret = -ENOMEM;
 		goto out_unlock;
@@ -995,7 +995,7 @@ static int edumm_corrupt(struct edumm_slab_client *sc,
 		xa_erase(&sc->objects, req->object);
 		if (edumm_uobj_release(o))
 			return 0;	/* refused at the first free */
-		req->detected = edumm_kmem_cache_free(s, p, _RET_IP_) != 0;
+		req->detected = edumm_kmem_cache_free(s, p, _THIS_IP_) != 0;
 		return 0;
 	case EDUMM_CORRUPT_WRONG_CACHE:
 		other = edumm_ucache_get(sc, req->cache);
@@ -1004,14 +1004,14 @@ static int edumm_corrupt(struct edumm_slab_client *sc,
 		if (other->s == s || req->offset || req->value ||
 		    !edumm_frees_checked(other))
 			return -EINVAL;
-		req->detected = edumm_kmem_cache_free(other->s, p, _RET_IP_) != 0;
+		req->detected = edumm_kmem_cache_free(other->s, p, _THIS_IP_) != 0;
 		return 0;
 	case EDUMM_CORRUPT_MISALIGNED:
 		if (!edumm_frees_checked(uc) ||
 		    !req->offset || req->offset >= s->object_size || req->value)
 			return -EINVAL;
 		req->detected = edumm_kmem_cache_free(s, p + req->offset,
-						      _RET_IP_) != 0;
+						      _THIS_IP_) != 0;
 		return 0;
 	default:
 		return -EINVAL;
