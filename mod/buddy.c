@@ -518,7 +518,8 @@ bool edumm_zone_watermark_ok(struct edumm_zone *zone, unsigned int order,
  */
 static struct edumm_page *edumm_get_page_from_freelist(struct edumm_pool *pool,
 						       unsigned int order, int mt,
-						       unsigned int alloc_flags, int wmark)
+						       unsigned int alloc_flags, int wmark,
+						       bool lowest)
 {
 	int top = mt == EDUMM_MT_MOVABLE ? EDUMM_ZONE_MOVABLE : EDUMM_ZONE_NORMAL;
 	int local = edumm_numa_node_id();
@@ -526,7 +527,7 @@ static struct edumm_page *edumm_get_page_from_freelist(struct edumm_pool *pool,
 	int bottom = 0;
 
 	/* GFP_DMA of the slab layer: the pool's lowest zone type only */
-	if (alloc_flags & EDUMM_AF_LOWEST_ZONE) {
+	if (lowest) {
 		top = EDUMM_NR_ZONES - 1;
 		for (n = 0; n < pool->nr_zones; n++)
 			top = min(top, pool->zones[n]->type);
@@ -577,6 +578,51 @@ static bool edumm_pool_has_pcp_pages(struct edumm_pool *pool)
 	return false;
 }
 
+static struct edumm_page *__edumm_alloc_pages(struct edumm_pool *pool, unsigned int order,
+					      int mt, unsigned int alloc_flags, bool lowest)
+{
+	int slow_mark = (alloc_flags & EDUMM_AF_NO_WMARK) ? -1 : EDUMM_WMARK_MIN;
+	struct edumm_page *page;
+
+	if (order >= EDUMM_MAX_ORDER || mt < 0 || mt >= EDUMM_MT_TYPES ||
+	    (alloc_flags & ~EDUMM_AF_MASK))
+		return NULL;
+	/* should_fail_alloc_page(): fault injection, see fault.c */
+	if (edumm_should_fail(&pool->fail, 1UL << order)) {
+		edumm_count(pool, EDUMM_FAIL_INJECTED, 1);
+		edumm_count(pool, EDUMM_ALLOC_FAIL, 1);
+		return NULL;
+	}
+
+	/* the fast path ignores EDUMM_AF_HIGH: gfp_to_alloc_flags() is slow-path only */
+	page = edumm_get_page_from_freelist(pool, order, mt, alloc_flags & ~EDUMM_AF_HIGH,
+					    EDUMM_WMARK_LOW, lowest);
+	if (page)
+		goto got_page;
+	edumm_count(pool, EDUMM_WMARK_LOW_FAIL, 1);
+
+	page = edumm_get_page_from_freelist(pool, order, mt, alloc_flags, slow_mark, lowest);
+	if (page)
+		goto got_page;
+	if (slow_mark >= 0)
+		edumm_count(pool, EDUMM_WMARK_MIN_FAIL, 1);
+
+	if (edumm_pool_has_pcp_pages(pool)) {
+		edumm_count(pool, EDUMM_DRAIN_RETRY, 1);
+		edumm_drain_all_pages(pool);
+		page = edumm_get_page_from_freelist(pool, order, mt, alloc_flags, slow_mark,
+						    lowest);
+		if (page)
+			goto got_page;
+	}
+	edumm_count(pool, EDUMM_ALLOC_FAIL, 1);
+	return NULL;
+
+got_page:
+	/* prepared (EDUMM_PG_HEAD, counted) under the lock it was taken under */
+	return page;
+}
+
 /**
  * edumm_alloc_pages() - allocate a block of 2^order pages
  * @pool: the pool
@@ -599,45 +645,26 @@ static bool edumm_pool_has_pcp_pages(struct edumm_pool *pool)
 struct edumm_page *edumm_alloc_pages(struct edumm_pool *pool, unsigned int order,
 				     int mt, unsigned int alloc_flags)
 {
-	int slow_mark = (alloc_flags & EDUMM_AF_NO_WMARK) ? -1 : EDUMM_WMARK_MIN;
-	struct edumm_page *page;
+	return __edumm_alloc_pages(pool, order, mt, alloc_flags, false);
+}
 
-	if (order >= EDUMM_MAX_ORDER || mt < 0 || mt >= EDUMM_MT_TYPES ||
-	    (alloc_flags & ~(EDUMM_AF_MASK | EDUMM_AF_LOWEST_ZONE)))
-		return NULL;
-	/* should_fail_alloc_page(): fault injection, see fault.c */
-	if (edumm_should_fail(&pool->fail, 1UL << order)) {
-		edumm_count(pool, EDUMM_FAIL_INJECTED, 1);
-		edumm_count(pool, EDUMM_ALLOC_FAIL, 1);
-		return NULL;
-	}
-
-	/* the fast path ignores EDUMM_AF_HIGH: gfp_to_alloc_flags() is slow-path only */
-	page = edumm_get_page_from_freelist(pool, order, mt, alloc_flags & ~EDUMM_AF_HIGH,
-					    EDUMM_WMARK_LOW);
-	if (page)
-		goto got_page;
-	edumm_count(pool, EDUMM_WMARK_LOW_FAIL, 1);
-
-	page = edumm_get_page_from_freelist(pool, order, mt, alloc_flags, slow_mark);
-	if (page)
-		goto got_page;
-	if (slow_mark >= 0)
-		edumm_count(pool, EDUMM_WMARK_MIN_FAIL, 1);
-
-	if (edumm_pool_has_pcp_pages(pool)) {
-		edumm_count(pool, EDUMM_DRAIN_RETRY, 1);
-		edumm_drain_all_pages(pool);
-		page = edumm_get_page_from_freelist(pool, order, mt, alloc_flags, slow_mark);
-		if (page)
-			goto got_page;
-	}
-	edumm_count(pool, EDUMM_ALLOC_FAIL, 1);
-	return NULL;
-
-got_page:
-	/* prepared (EDUMM_PG_HEAD, counted) under the lock it was taken under */
-	return page;
+/**
+ * edumm_alloc_pages_lowest() - edumm_alloc_pages() from the lowest zone type
+ * @pool: the pool
+ * @order: 0 .. EDUMM_MAX_ORDER - 1
+ * @mt: enum edumm_mt value below EDUMM_MT_TYPES
+ * @alloc_flags: EDUMM_AF_* bits
+ *
+ * GFP_DMA for the slab layer's dma-kmalloc-* and SLAB_CACHE_DMA caches:
+ * only zones of the lowest zone type the pool has (DMA, else DMA32...).
+ *
+ * Context: as edumm_alloc_pages().
+ * Return: the head descriptor of the block, or NULL.
+ */
+struct edumm_page *edumm_alloc_pages_lowest(struct edumm_pool *pool, unsigned int order,
+					    int mt, unsigned int alloc_flags)
+{
+	return __edumm_alloc_pages(pool, order, mt, alloc_flags, true);
 }
 
 /*

@@ -102,8 +102,6 @@ enum edumm_wmark {
 #define EDUMM_AF_NO_PCP		BIT(2)	/* bypass the per-CPU lists */
 #define EDUMM_AF_MASK		(EDUMM_AF_HIGH | EDUMM_AF_NO_WMARK | \
 				 EDUMM_AF_NO_PCP)
-/* Internal only (never from the uapi): the slab layer's dma-kmalloc-*. */
-#define EDUMM_AF_LOWEST_ZONE	BIT(8)	/* only the lowest zone type of the pool */
 
 /**
  * enum edumm_stat_item - event counters, per CPU, summed on read
@@ -409,6 +407,8 @@ void edumm_set_pageblock_mt(struct edumm_pool *pool, struct edumm_page *page, in
 /*** buddy.c: free lists, split, merge, fallback, watermarks ***/
 struct edumm_page *edumm_alloc_pages(struct edumm_pool *pool, unsigned int order,
 				     int mt, unsigned int alloc_flags);
+struct edumm_page *edumm_alloc_pages_lowest(struct edumm_pool *pool, unsigned int order,
+					    int mt, unsigned int alloc_flags);
 int edumm_free_pages(struct edumm_pool *pool, unsigned long pfn, unsigned int order);
 bool edumm_zone_watermark_ok(struct edumm_zone *zone, unsigned int order,
 			     unsigned long mark, unsigned int alloc_flags);

@@ -365,7 +365,8 @@ struct edumm_slab_cpu_stats {
  * @order: pages per slab = 1 << order
  * @objects: objects per slab
  * @mt: migratetype of the slab pages
- * @alloc_flags: EDUMM_AF_* of the slab pages
+ * @alloc_flags: EDUMM_AF_* of the slab pages (SLAB_CACHE_DMA: from the
+ *	lowest zone type, edumm_alloc_pages_lowest())
  * @random: SLUB: the free pointer's XOR key (SLAB_FREELIST_HARDENED)
  * @min_partial: SLUB: empty slabs kept on a node's partial list
  * @cpu_partial_slabs: SLUB: slabs kept on a CPU's partial list

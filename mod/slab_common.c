@@ -305,8 +305,8 @@ static void edumm_slab_free_pages(struct edumm_pool *pool, struct edumm_slab *sl
  * becomes obj_state / slob_map.  NULL if the buddy has nothing.
  */
 static struct edumm_slab *edumm_slab_take_pages(struct edumm_pool *pool, unsigned int order,
-						int mt, unsigned int af, int kind, void *map,
-						struct edumm_kmem_cache *cache)
+						int mt, unsigned int af, bool dma, int kind,
+						void *map, struct edumm_kmem_cache *cache)
 {
 	struct edumm_slab_state *st = pool->slab;
 	struct edumm_slab *slab;
@@ -314,7 +314,10 @@ static struct edumm_slab *edumm_slab_take_pages(struct edumm_pool *pool, unsigne
 	unsigned int i;
 
 	edumm_slab_rcu_reclaim(pool);
-	page = edumm_alloc_pages(pool, order, mt, af);
+	if (dma)
+		page = edumm_alloc_pages_lowest(pool, order, mt, af);
+	else
+		page = edumm_alloc_pages(pool, order, mt, af);
 	if (!page)
 		return NULL;
 	slab = &st->slabs[page - pool->pages];
@@ -368,7 +371,8 @@ struct edumm_slab *edumm_slab_new(struct edumm_kmem_cache *s, unsigned int gfp,
 	}
 	if (gfp & EDUMM_GFP_HIGH)
 		af |= EDUMM_AF_HIGH;
-	slab = edumm_slab_take_pages(s->pool, order, s->mt, af, kind, map,
+	slab = edumm_slab_take_pages(s->pool, order, s->mt, af,
+				     s->flags & EDUMM_SLAB_CACHE_DMA, kind, map,
 				     kind == EDUMM_SLAB_KIND_SLOB ? NULL : s);
 	if (!slab)
 		edumm_meta_free(map);
@@ -388,13 +392,10 @@ struct edumm_slab *edumm_slab_new_large(struct edumm_pool *pool, unsigned int gf
 					unsigned int order)
 {
 	int mt = (gfp & EDUMM_GFP_RECLAIMABLE) ? EDUMM_MT_RECLAIMABLE : EDUMM_MT_UNMOVABLE;
-	unsigned int af = 0;
+	unsigned int af = (gfp & EDUMM_GFP_HIGH) ? EDUMM_AF_HIGH : 0;
 
-	if (gfp & EDUMM_GFP_HIGH)
-		af |= EDUMM_AF_HIGH;
-	if (gfp & EDUMM_GFP_DMA)
-		af |= EDUMM_AF_LOWEST_ZONE;
-	return edumm_slab_take_pages(pool, order, mt, af, EDUMM_SLAB_KIND_LARGE, NULL, NULL);
+	return edumm_slab_take_pages(pool, order, mt, af, gfp & EDUMM_GFP_DMA,
+				     EDUMM_SLAB_KIND_LARGE, NULL, NULL);
 }
 
 /**
@@ -610,7 +611,7 @@ static struct edumm_kmem_cache *edumm_create_locked(struct edumm_pool *pool, con
 	s->refcount = 1;
 	s->kmalloc_index = -1;
 	s->mt = (flags & EDUMM_SLAB_RECLAIM_ACCOUNT) ? EDUMM_MT_RECLAIMABLE : EDUMM_MT_UNMOVABLE;
-	s->alloc_flags = (flags & EDUMM_SLAB_CACHE_DMA) ? EDUMM_AF_LOWEST_ZONE : 0;
+	s->alloc_flags = 0;
 	s->align = edumm_slab_calculate_alignment(flags, align, size);
 	/* kmalloc caches of power-of-two size are naturally aligned */
 	if ((flags & EDUMM_SLAB_KMALLOC) && is_power_of_2(size))

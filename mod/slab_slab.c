@@ -184,6 +184,9 @@ static int edumm_slab_open(struct edumm_kmem_cache *s)
 
 	if (edumm_slab_debug(s)) {
 		edumm_slab_debug_layout(s, false);
+		/* byte freelist indices: at most 255 objects, as below */
+		if (s->size < EDUMM_SLAB_OBJ_MIN_SIZE)
+			s->size = ALIGN(EDUMM_SLAB_OBJ_MIN_SIZE, s->align);
 		size = s->size;
 	} else {
 		/* word-sized objects; "caller mandated" alignment is s->align */
@@ -621,33 +624,41 @@ static void edumm_drain_array(struct edumm_kmem_cache *s, struct edumm_array_cac
 	memmove(ac->entry, ac->entry + tofree, sizeof(void *) * ac->avail);
 }
 
-/* Empty a node's shared array (or a part) into the slabs. */
+/*
+ * Empty a node's shared array (all) or a fifth of its limit (reap) into
+ * the slabs, through a small buffer: free_block() takes the list_lock of
+ * each object's node, so it cannot run under this node's.
+ */
 static void edumm_drain_shared(struct edumm_kmem_cache *s, struct edumm_kmem_cache_node *n,
 			       bool all, struct list_head *discard)
 {
-	void **tmp;
-	unsigned int nr;
+	void *tmp[32];
+	unsigned int nr, left;
 
 	if (!n->shared)
-		return;
-	tmp = edumm_meta_alloc(n->shared->limit * sizeof(void *));
-	if (!tmp)
 		return;
 	edumm_lock(&n->list_lock);
 	if (!all && n->shared->touched) {
 		n->shared->touched = 0;
-		nr = 0;
+		left = 0;
 	} else {
-		nr = all ? n->shared->avail : (n->shared->limit + 4) / 5;
-		if (nr > n->shared->avail)
-			nr = (n->shared->avail + 1) / 2;
+		left = all ? n->shared->avail : (n->shared->limit + 4) / 5;
+		if (left > n->shared->avail)
+			left = (n->shared->avail + 1) / 2;
+	}
+	edumm_unlock(&n->list_lock);
+	while (left) {
+		edumm_lock(&n->list_lock);
+		nr = min3(left, n->shared->avail, (unsigned int)ARRAY_SIZE(tmp));
 		memcpy(tmp, n->shared->entry, sizeof(void *) * nr);
 		n->shared->avail -= nr;
 		memmove(n->shared->entry, n->shared->entry + nr, sizeof(void *) * n->shared->avail);
+		edumm_unlock(&n->list_lock);
+		if (!nr)
+			break;
+		edumm_free_block(s, tmp, nr, discard);
+		left -= nr;
 	}
-	edumm_unlock(&n->list_lock);
-	edumm_free_block(s, tmp, nr, discard);
-	edumm_meta_free(tmp);
 }
 
 static unsigned long edumm_slab_shrink(struct edumm_kmem_cache *s)

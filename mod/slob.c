@@ -529,22 +529,11 @@ static void edumm_slob_info(struct edumm_kmem_cache *s, struct edumm_cache_info 
 	edumm_unlock(&st->slob_lock);
 }
 
-static void edumm_slob_count_one(struct edumm_kmem_cache *s, struct edumm_slab *sp, void *obj,
-				 void *data)
-{
-	/* every object passed is one of @s starting inside @sp */
-	if (obj >= sp->addr && s->slob_tag)
-		(*(unsigned long *)data)++;
-}
-
+/* The objects of each cache are counted by edumm_slob_check_pages(). */
 static unsigned long edumm_slob_walk(struct edumm_kmem_cache *s, struct edumm_out *out)
 {
-	unsigned long errors = 0, found = 0;
+	unsigned long errors = 0;
 
-	edumm_slob_walk_objects(s, edumm_slob_count_one, &found);
-	if (found != s->slob_live)
-		edumm_slab_violation(&errors, out, "%s: %lu objects found, %lu counted\n",
-				     s->name, found, s->slob_live);
 	if (edumm_slab_state(s)->slob_tags[s->slob_tag] != s)
 		edumm_slab_violation(&errors, out, "%s: tag %u is not this cache\n", s->name,
 				     s->slob_tag);
@@ -558,7 +547,8 @@ static unsigned long edumm_slob_walk(struct edumm_kmem_cache *s, struct edumm_ou
  *
  * Each page on a SLOB list has free units; its free blocks ascend, lie
  * inside the page, add up to its free units and contain no object start;
- * a page on no list has no free unit.
+ * a page on no list has no free unit; every SLOB cache has as many
+ * objects (small and large) as its slob_live says.
  *
  * Context: the world stopped.
  * Return: errors found.
@@ -566,6 +556,7 @@ static unsigned long edumm_slob_walk(struct edumm_kmem_cache *s, struct edumm_ou
 unsigned long edumm_slob_check_pages(struct edumm_pool *pool, struct edumm_out *out)
 {
 	struct edumm_slab_state *st = pool->slab;
+	u32 count[ARRAY_SIZE(st->slob_tags)] = { 0 };
 	unsigned long errors = 0, i;
 
 	for (i = 0; i < pool->nr_pages; i++) {
@@ -573,10 +564,15 @@ unsigned long edumm_slob_check_pages(struct edumm_pool *pool, struct edumm_out *
 		unsigned int free = 0, starts = 0, u, nr = 0;
 		struct slob_block *b;
 
+		if (sp->kind == EDUMM_SLAB_KIND_LARGE && sp->cache &&
+		    sp->cache->design == EDUMM_SLAB_DESIGN_SLOB)
+			count[sp->cache->slob_tag]++;
 		if (sp->kind != EDUMM_SLAB_KIND_SLOB)
 			continue;
-		for (u = 0; u < SLOB_PAGE_UNITS; u++)
+		for (u = 0; u < SLOB_PAGE_UNITS; u++) {
 			starts += sp->slob_map[u] != 0;
+			count[sp->slob_map[u]]++;
+		}
 		/* a page on its way in or out (no freelist, no object) */
 		if (!sp->freelist && !starts)
 			continue;
@@ -619,6 +615,15 @@ unsigned long edumm_slob_check_pages(struct edumm_pool *pool, struct edumm_out *
 			edumm_slab_violation(&errors, out,
 					     "slob: page pfn %#lx: %u free units in blocks, counted %u\n",
 					     edumm_slab_pfn(pool, sp), free, sp->objects);
+	}
+	for (i = 1; i < ARRAY_SIZE(st->slob_tags); i++) {
+		struct edumm_kmem_cache *s = st->slob_tags[i];
+
+		if (s ? count[i] != s->slob_live : count[i] != 0)
+			edumm_slab_violation(&errors, out,
+					     "slob: tag %lu (%s): %u objects, counted %lu\n",
+					     i, s ? s->name : "no cache", count[i],
+					     s ? s->slob_live : 0);
 	}
 	return errors;
 }

@@ -27,6 +27,32 @@
  *              probability p % 101 (0: off), times t % 5 - 1, space
  *              0 or 8 pages (t & 0x80)
  *
+ * fuzz_slab: an operation script over the slab layer (fuzz_slab.c)
+ *
+ *   byte 0    bits 0-1: CPUs - 1; bits 2-3: kmalloc design (1 + n % 3);
+ *             bit 5: SLUB free pointers in the clear; bit 6: layout
+ *             (0: one DMA32 zone, 1: DMA32 and Normal), 2048 pages
+ *   then operations, an opcode byte (low 4 bits) and its arguments:
+ *
+ *   0, 1 CREATE   slot, d (size fz_sizes[d >> 4] (+ a >> 4 if d & 4),
+ *                 design 1 + (d & 3) % 3), flags byte, a (align
+ *                 1 << (a & 7) if a & 8)
+ *   2  DESTROY    slot (the next live one)
+ *   3-5 ALLOC     slot, x: 1 + (x & 7) objects on CPU x >> 3, zeroed if
+ *                 x & 0x80
+ *   6, 7 FREE     i, x: 1 + (x & 3) objects from index i, CPU x >> 2
+ *   8  BULK       slot, x: alloc 1 + (x & 63) objects, or (x & 0x40)
+ *                 free that many of the slot's
+ *   9, 10 KMALLOC s0 s1 (s & 0x8000: 8192 + 2 * (s & 0x7fff) bytes, else
+ *                 1 + (s & 0x1fff)), g: gfp (g & 15), CPU g >> 4
+ *   11 KREALLOC   i, s0 s1 (1 + (s & 0x3fff) bytes)
+ *   12 BAD_FREE   k (kind k % 6, slot k >> 3), i: object
+ *   13 UAF        slot, offset: write into a freed poisoned object,
+ *                 validate must find it, then repair it
+ *   14, 15 MISC   k (shrink, reap, RCU grace period, drain, show, traces
+ *                 + validate, buddy fault injection, metadata fail_nth),
+ *                 x
+ *
  * fuzz_pool_init: a chunk table
  *
  *   byte 0    bits 0-2: CPUs - 1; bit 7: also call edumm_pool_init()
@@ -114,5 +140,17 @@ enum fz_bad_alloc {
 #define FZ_PFN_RAW		2
 #define FZ_PFN_TOP		3
 #define FZ_REC_M(nid_sel, pfn_mode)	((nid_sel) | (pfn_mode) << 6)
+
+/* fuzz_slab opcodes (the first of each range) */
+#define FZS_CREATE	0
+#define FZS_DESTROY	2
+#define FZS_ALLOC	3
+#define FZS_FREE	6
+#define FZS_BULK	8
+#define FZS_KMALLOC	9
+#define FZS_KREALLOC	11
+#define FZS_BAD_FREE	12
+#define FZS_UAF		13
+#define FZS_MISC	14
 
 #endif /* _EDUMM_FUZZ_SCRIPT_H */

@@ -476,6 +476,189 @@ static void gen_pool_init(void)
 	save("fuzz_pool_init", "enomem_invalid");
 }
 
+/*** fuzz_slab ***/
+
+/* size index of fuzz_slab.c's fz_sizes[]: 1 8 16 24 40 64 96 100 128 ... */
+enum { SZ1, SZ8, SZ16, SZ24, SZ40, SZ64, SZ96, SZ100, SZ128, SZ192, SZ256, SZ500,
+       SZ1000, SZ2048, SZ4096, SZ9000 };
+enum { SLUB, SLAB, SLOB };
+#define F_POISON	2
+#define F_RZ		4
+#define F_USER		8
+#define F_CHECKS	16
+#define F_RCU		32
+#define F_RCL		64
+#define F_DMA		128
+#define F_DEBUG		(F_POISON | F_RZ | F_USER | F_CHECKS)
+
+static void s_start(int cpus, int kdesign, int layout)
+{
+	len = 0;
+	b((cpus - 1) | kdesign << 2 | layout << 6);
+}
+
+static void s_create(int slot, int size, int design, int flags)
+{
+	b(FZS_CREATE);
+	b(slot);
+	b(size << 4 | design);
+	b(flags);
+	b(0);
+}
+
+static void s_alloc(int slot, int n, int cpu)
+{
+	b(FZS_ALLOC);
+	b(slot);
+	b((n - 1) | cpu << 3);
+}
+
+static void s_free(int i, int n, int cpu)
+{
+	b(FZS_FREE);
+	b(i);
+	b((n - 1) | cpu << 2);
+}
+
+static void s_misc(int k, int x)
+{
+	b(FZS_MISC);
+	b(k);
+	b(x);
+}
+
+static void s_kmalloc(int size, int gfp, int cpu)
+{
+	b(FZS_KMALLOC);
+	b((size - 1) & 0xff);
+	b((size - 1) >> 8);
+	b(gfp | cpu << 4);
+}
+
+static void s_churn(int design, int size)
+{
+	int i;
+
+	s_create(0, size, design, 0);
+	s_create(1, SZ24, design, 1);
+	for (i = 0; i < 12; i++) {
+		s_alloc(i & 1, 8, i & 1);
+		s_free(i * 5, 4, (i >> 1) & 1);
+	}
+	b(FZS_BULK);
+	b(0);
+	b(40);
+	b(FZS_BULK);
+	b(0);
+	b(0x40 | 20);
+	s_misc(0, 0);
+	s_misc(1, 0);
+	s_misc(1, 0);
+	s_misc(4, 0);
+	b(FZS_DESTROY);
+	b(1);
+	for (i = 0; i < 16; i++)
+		s_free(0, 4, 0);
+	b(FZS_DESTROY);
+	b(1);
+}
+
+static void gen_slab(void)
+{
+	static const char *names[3] = { "slub_churn", "slab_churn", "slob_churn" };
+	int d, k, i;
+
+	for (d = 0; d < 3; d++) {
+		s_start(2, d, 0);
+		s_churn(d, d == SLOB ? SZ100 : SZ64);
+		save("fuzz_slab", names[d]);
+	}
+
+	/* every debug detection path, SLUB and SLAB */
+	for (d = 0; d < 2; d++) {
+		s_start(1, 0, 0);
+		s_create(0, SZ40, d, F_DEBUG);
+		s_create(1, SZ40, d, F_DEBUG);
+		s_alloc(0, 8, 0);
+		s_alloc(1, 8, 0);
+		for (k = 0; k < 6; k++) {
+			b(FZS_BAD_FREE);
+			b(k | 1 << 3);
+			b(k);
+		}
+		b(FZS_UAF);
+		b(0);
+		b(5);
+		s_misc(5, 0);
+		s_misc(5, 1);
+		save("fuzz_slab", d ? "slab_debug" : "slub_debug");
+	}
+
+	/* kmalloc: each class, large, krealloc, kfree of wrong pointers */
+	s_start(2, 0, 1);
+	for (i = 1; i <= 8192; i = i * 2 + 1) {
+		s_kmalloc(i, 0, 0);
+		s_kmalloc(i, 4, 1);	/* reclaimable */
+		s_kmalloc(i, 8, 0);	/* dma */
+	}
+	b(FZS_KMALLOC);
+	b(0x10);
+	b(0x80);
+	b(2);			/* 8192 + 32 bytes, zeroed: kmalloc_large */
+	b(FZS_KREALLOC);
+	b(0);
+	b(0xff);
+	b(0x0f);
+	b(FZS_BAD_FREE);
+	b(0);
+	b(3);
+	b(FZS_BAD_FREE);
+	b(1);
+	b(0);
+	s_misc(4, 0);
+	save("fuzz_slab", "kmalloc_classes");
+
+	/* kmalloc over SLAB and SLOB */
+	for (d = 1; d < 3; d++) {
+		s_start(2, d, 0);
+		for (i = 1; i < 3000; i += 77)
+			s_kmalloc(i, 0, i & 1);
+		s_free(3, 4, 0);
+		s_misc(3, 0);
+		save("fuzz_slab", d == SLAB ? "kmalloc_slab" : "kmalloc_slob");
+	}
+
+	/* SLAB_TYPESAFE_BY_RCU: slabs wait for a grace period */
+	s_start(1, 0, 0);
+	s_create(0, SZ500, SLUB, F_RCU);
+	s_create(1, SZ500, SLAB, F_RCU);
+	s_alloc(0, 8, 0);
+	s_alloc(1, 8, 0);
+	s_free(0, 4, 0);
+	s_free(0, 4, 0);
+	s_free(0, 4, 0);
+	s_free(0, 4, 0);
+	s_misc(0, 0);
+	s_misc(0, 1);
+	s_misc(2, 0);
+	save("fuzz_slab", "typesafe_by_rcu");
+
+	/* failures: the buddy and the metadata allocator */
+	s_start(2, 0, 0);
+	s_create(0, SZ2048, SLUB, F_RCL);
+	s_create(1, SZ192, SLOB, 0);
+	s_misc(6, 1);
+	for (i = 0; i < 10; i++) {
+		s_alloc(i & 1, 8, 0);
+		s_kmalloc(3000 + i * 1000, 0, 0);
+	}
+	s_misc(6, 0);
+	s_misc(7, 2);
+	s_create(2, SZ64, SLAB, F_POISON);
+	s_alloc(2, 8, 1);
+	save("fuzz_slab", "faults");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -485,5 +668,6 @@ int main(int argc, char **argv)
 	dir = argv[1];
 	gen_buddy();
 	gen_pool_init();
+	gen_slab();
 	return 0;
 }
