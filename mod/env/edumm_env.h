@@ -24,6 +24,8 @@
  *                       failure; edumm_meta_free() gives it back
  *   edumm_report()      a rate-limited error report at KERN_ERR; never a
  *                       WARN (user input can trigger reports)
+ *   rbtree              the kernel's <linux/rbtree.h> (the shim links the
+ *                       kernel's own tools/lib/rbtree.c)
  */
 #ifndef _EDUMM_ENV_H
 #define _EDUMM_ENV_H
@@ -52,6 +54,7 @@
 #include <linux/bits.h>
 #include <linux/kernel.h>
 #include <linux/random.h>
+#include <linux/rbtree.h>
 #include <linux/stop_machine.h>
 
 struct edumm_lock {
@@ -82,6 +85,14 @@ struct edumm_mutex {
 
 /* The core's idea of a page frame number and page size is the kernel's. */
 #define EDUMM_PAGE_SHIFT		PAGE_SHIFT
+
+/*
+ * Formats of kernel addresses in /proc-style text (vmap.c): a pointer
+ * under kptr_restrict ("0x%pK": hashed, real or zero, decided for the
+ * reader as /proc/vmallocinfo does) and a code address as a symbol.
+ */
+#define EDUMM_KPTR_FMT			"0x%pK"
+#define EDUMM_SYM_FMT			"%pS"
 
 static inline unsigned int edumm_cpu_get(void)
 {
