@@ -56,6 +56,8 @@
  * positive loff_t, and the handle itself a vm_pgoff and an xarray index.
  */
 #define EDUMM_HANDLE_MAX	min_t(u64, ULONG_MAX, LLONG_MAX >> PAGE_SHIFT)
+/* ... and below the mmap() offsets of vmalloc areas (client_vmalloc.c). */
+#define EDUMM_BLOCK_HANDLE_MAX	min_t(u64, EDUMM_HANDLE_MAX, EDUMM_VMAP_PGOFF_BASE - 1)
 
 /* Pages handed to vm_insert_pages() at a time (an on-stack array). */
 #define EDUMM_MMAP_BATCH	32
@@ -84,11 +86,13 @@ struct edumm_block {
  *	0 -> 1 transition against the free check (see the top of the file)
  * @blocks: handle -> struct edumm_block
  * @next_handle: the handle of the next block; starts at 1, only grows
+ * @vm: the client's vmalloc areas (client_vmalloc.c)
  */
 struct edumm_client {
 	struct mutex lock;	/* guards next_handle, blocks: see above */
 	struct xarray blocks;
 	u64 next_handle;
+	struct edumm_vclient *vm;
 };
 
 /* Blocks of closed clients that are still referenced; see edumm_reap_orphans(). */
@@ -167,6 +171,11 @@ struct edumm_client *edumm_client_create(void)
 	client = kzalloc(sizeof(*client), GFP_KERNEL_ACCOUNT);
 	if (!client)
 		return NULL;
+	client->vm = edumm_vclient_create();
+	if (!client->vm) {
+		kfree(client);
+		return NULL;
+	}
 	mutex_init(&client->lock);
 	xa_init(&client->blocks);
 	client->next_handle = 1;
@@ -211,11 +220,24 @@ void edumm_client_destroy(struct edumm_client *client)
 	}
 	mutex_unlock(&client->lock);
 
+	edumm_vclient_destroy(client->vm);
 	xa_destroy(&client->blocks);
 	mutex_destroy(&client->lock);
 	kfree(client);
 
 	edumm_reap_orphans(false);
+}
+
+/**
+ * edumm_client_vm() - the vmalloc areas of a client
+ * @client: an open file's client
+ *
+ * Context: any.
+ * Return: its struct edumm_vclient.
+ */
+struct edumm_vclient *edumm_client_vm(struct edumm_client *client)
+{
+	return client->vm;
 }
 
 /**
@@ -283,7 +305,7 @@ int edumm_client_alloc(struct edumm_client *client, unsigned int order, int mt,
 	ret = -ENOSPC;
 	if (edumm_should_fail(&edumm_pool.fail, sizeof(void *)))
 		ret = -ENOMEM;
-	else if (client->next_handle <= EDUMM_HANDLE_MAX)
+	else if (client->next_handle <= EDUMM_BLOCK_HANDLE_MAX)
 		ret = xa_insert(&client->blocks, client->next_handle, block,
 				GFP_KERNEL_ACCOUNT);
 	if (!ret) {
@@ -314,7 +336,7 @@ int edumm_client_free(struct edumm_client *client, u64 handle)
 	struct edumm_block *block;
 	int ret = 0;
 
-	if (!handle || handle > EDUMM_HANDLE_MAX)
+	if (!handle || handle > EDUMM_BLOCK_HANDLE_MAX)
 		return -ENOENT;
 
 	mutex_lock(&client->lock);

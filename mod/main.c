@@ -80,6 +80,7 @@ static int __init edumm_init(void)
 	if (ret)
 		return ret;
 
+	edumm_vmalloc_init();
 	edumm_debugfs_init();
 
 	ret = edumm_chardev_init();
@@ -102,6 +103,7 @@ static void __exit edumm_exit(void)
 	edumm_chardev_exit();
 	edumm_debugfs_exit();
 	edumm_client_exit();
+	edumm_vmalloc_exit();
 	edumm_release_pool();
 	pr_info("unloaded\n");
 }

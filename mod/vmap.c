@@ -460,8 +460,8 @@ unsigned long edumm_vmap_check(struct edumm_vmap_tree *tree, struct edumm_out *o
 		prev_end = va->va_end;
 		for (i = 0; i < va->nr_pages; i++) {
 			if (!edumm_pfn_to_page(tree->pool, va->pfns[i])) {
-				edumm_vmap_bad(&w, "vmap: area %lu page %lu: pfn %#lx not in the pool\n",
-					       areas, i, va->pfns[i]);
+				edumm_vmap_bad(&w, "vmap: area %lu page %lu: pfn not in the pool\n",
+					       areas, i);
 				break;
 			}
 		}
