@@ -322,6 +322,7 @@ static long edumm_ioc_vrw(struct edumm_vclient *vc, void __user *argp, bool writ
 	struct edumm_varea *varea;
 	struct edumm_vrw req;
 	u64 done, n, mapped;
+	unsigned long left;
 	char __user *ubuf;
 	char *kbuf;
 	long ret = 0;
@@ -340,8 +341,17 @@ static long edumm_ioc_vrw(struct edumm_vclient *vc, void __user *argp, bool writ
 	ubuf = u64_to_user_ptr(req.buf);
 	for (done = 0; done < req.length; done += n) {
 		n = min_t(u64, req.length - done, EDUMM_VRW_CHUNK);
-		if (write ? copy_from_user(kbuf + done, ubuf + done, n) :
-			    copy_to_user(ubuf + done, kbuf + done, n)) {
+		/*
+		 * Not copy_from_user(): on a fault it zeroes the rest of the
+		 * destination, which here is the area.  A failed VWRITE
+		 * writes exactly the bytes before the fault.
+		 */
+		if (write)
+			left = !access_ok(ubuf + done, n) ? n :
+			       __copy_from_user(kbuf + done, ubuf + done, n);
+		else
+			left = copy_to_user(ubuf + done, kbuf + done, n);
+		if (left) {
 			ret = -EFAULT;
 			break;
 		}
@@ -418,6 +428,17 @@ static long edumm_ioc_pgwalk(struct edumm_vclient *vc, void __user *argp)
 	ret = -EINVAL;
 	if (w->flags || w->reserved)
 		goto out;
+	/* keep the (in) fields; every (out) field starts from zero */
+	w->paging_levels = 0;
+	w->result = 0;
+	w->stop_level = 0;
+	w->nr_entries = 0;
+	w->phys = 0;
+	w->pfn = 0;
+	w->page_size = 0;
+	w->vaddr = 0;
+	w->out_flags = 0;
+	memset(w->entries, 0, sizeof(w->entries));
 	switch (w->mode) {
 	case EDUMM_PGWALK_USER:
 		if (w->handle || w->offset || !w->addr)

@@ -755,6 +755,20 @@ TEST_F(vm, close_frees_every_area)
 	assert_all_ok(_metadata);
 }
 
+/* Does an mmap() of the area show pattern(@seed)? */
+static bool map_matches(int fd, const struct edumm_vmalloc *req, __u64 seed)
+{
+	size_t i, len = req->nr_pages * 4096;
+	__u64 *map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, req->mmap_offset);
+	bool ok = map != MAP_FAILED;
+
+	for (i = 0; ok && i < len / 8; i++)
+		ok = map[i] == pattern(seed, i);
+	if (map != MAP_FAILED)
+		munmap(map, len);
+	return ok;
+}
+
 /* Four processes churning vmalloc / write / mmap / read / vfree. */
 TEST_F(vm, concurrent_churn)
 {
@@ -776,7 +790,6 @@ TEST_F(vm, concurrent_churn)
 			for (it = 0; it < 300; it++) {
 				struct edumm_vmalloc req;
 				size_t i, words, npages;
-				__u64 *map;
 
 				seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
 				npages = 1 + (seed >> 33) % 64;
@@ -787,16 +800,8 @@ TEST_F(vm, concurrent_churn)
 					buf[i] = pattern(seed, i);
 				if (vm_rw(fd, true, req.handle, 0, npages * 4096, buf))
 					_exit(4);
-				if (it % 3 == 0) {
-					map = mmap(NULL, npages * 4096, PROT_READ, MAP_SHARED, fd,
-						   req.mmap_offset);
-					if (map == MAP_FAILED)
-						_exit(5);
-					for (i = 0; i < words; i++)
-						if (map[i] != pattern(seed, i))
-							_exit(6);
-					munmap(map, npages * 4096);
-				}
+				if (it % 3 == 0 && !map_matches(fd, &req, seed))
+					_exit(6);
 				if (it % 5 != 4 && vm_free(fd, req.handle))
 					_exit(7);
 			}

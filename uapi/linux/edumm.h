@@ -210,7 +210,9 @@ struct edumm_vmalloc {
  * @buf: (in) user buffer of @length bytes
  *
  * The bytes go through the kernel's vmap() mapping of the area, so a test
- * can compare them with what an mmap() of the same area shows.
+ * can compare them with what an mmap() of the same area shows.  A call
+ * that fails with -EFAULT has copied the bytes before the faulting one
+ * (none if @buf is bad from its first byte), like read(2) and write(2).
  */
 struct edumm_vrw {
 	__u64 handle;
