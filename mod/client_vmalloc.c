@@ -276,8 +276,8 @@ static long edumm_ioc_vmalloc(struct edumm_vclient *vc, void __user *argp)
 	varea = kzalloc(sizeof(*varea), GFP_KERNEL_ACCOUNT);
 	if (!varea)
 		return -ENOMEM;
-	va = __edumm_vmalloc_area(req.size, req.flags, true, __builtin_return_address(0),
-				  handle, &ret);
+	/* the caller vmallocinfo shows: here, not the syscall that got here */
+	va = __edumm_vmalloc_area(req.size, req.flags, true, (void *)_THIS_IP_, handle, &ret);
 	if (!va) {
 		kfree(varea);
 		return ret;
