@@ -15,6 +15,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -383,7 +385,7 @@ TEST_F(vm, vfree_returns_every_page)
  * back those at even pfns.  No free block above order 0 is left, so an
  * order-8 block cannot be had, yet a 256-page area can, on scattered pfns.
  */
-TEST_F(vm, fragmented_pool)
+TEST_F_TIMEOUT(vm, fragmented_pool, 600)
 {
 	struct edumm_page_alloc pa = { 0 };
 	struct edumm_info info, start;
@@ -769,8 +771,13 @@ static bool map_matches(int fd, const struct edumm_vmalloc *req, __u64 seed)
 	return ok;
 }
 
-/* Four processes churning vmalloc / write / mmap / read / vfree. */
-TEST_F(vm, concurrent_churn)
+/*
+ * Four processes churning vmalloc / write / mmap / read / vfree.  Generous
+ * timeout: the KASAN kernel under TCG is some 20 times slower; the workers
+ * die with the test (PR_SET_PDEATHSIG) so a timeout cannot leave them
+ * holding areas into the next test.
+ */
+TEST_F_TIMEOUT(vm, concurrent_churn, 900)
 {
 	struct edumm_info before, after;
 	int p, status;
@@ -782,9 +789,11 @@ TEST_F(vm, concurrent_churn)
 		pids[p] = fork();
 		ASSERT_LE(0, pids[p]);
 		if (!pids[p]) {
-			int fd = open(EDUMM_DEV, O_RDWR | O_CLOEXEC), it;
 			__u64 *buf = malloc(64 * 4096), seed = p + 1;
+			int fd, it;
 
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			fd = open(EDUMM_DEV, O_RDWR | O_CLOEXEC);
 			if (fd < 0 || !buf)
 				_exit(2);
 			for (it = 0; it < 300; it++) {
