@@ -121,7 +121,7 @@ static void edumm_vreap_orphans(bool force)
 /**
  * edumm_vmalloc_exit() - free every orphaned area at unload
  *
- * As for blocks (edumm_client_exit()): the pages go back to the pool,
+ * Like edumm_client_exit() for blocks, the pages go back to the pool,
  * which gives each to the kernel with __free_page(), dropping only
  * edumm's reference.
  *
