@@ -155,12 +155,19 @@ static long edumm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		/* the slab layer: client_slab.c */
 		return edumm_slab_ioctl(edumm_client_slab(client), cmd, argp);
 	default:
+		/* 0x30..0x3f: vmalloc areas and the walker (client_vmalloc.c) */
+		if (_IOC_TYPE(cmd) == EDUMM_IOC_MAGIC &&
+		    _IOC_NR(cmd) >= 0x30 && _IOC_NR(cmd) <= 0x3f)
+			return edumm_vclient_ioctl(edumm_client_vm(client), cmd, argp);
 		return -ENOTTY;
 	}
 }
 
 static int edumm_mmap(struct file *file, struct vm_area_struct *vma)
 {
+	/* offsets from EDUMM_VMAP_PGOFF_BASE on are vmalloc areas */
+	if (vma->vm_pgoff >= EDUMM_VMAP_PGOFF_BASE)
+		return edumm_vclient_mmap(edumm_client_vm(file->private_data), vma);
 	return edumm_client_mmap(file->private_data, vma);
 }
 

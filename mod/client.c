@@ -56,6 +56,8 @@
  * positive loff_t, and the handle itself a vm_pgoff and an xarray index.
  */
 #define EDUMM_HANDLE_MAX	min_t(u64, ULONG_MAX, LLONG_MAX >> PAGE_SHIFT)
+/* ... and below the mmap() offsets of vmalloc areas (client_vmalloc.c). */
+#define EDUMM_BLOCK_HANDLE_MAX	min_t(u64, EDUMM_HANDLE_MAX, EDUMM_VMAP_PGOFF_BASE - 1)
 
 /* Pages handed to vm_insert_pages() at a time (an on-stack array). */
 #define EDUMM_MMAP_BATCH	32
@@ -85,12 +87,14 @@ struct edumm_block {
  * @blocks: handle -> struct edumm_block
  * @next_handle: the handle of the next block; starts at 1, only grows
  * @slab: its slab caches and objects (client_slab.c)
+ * @vm: the client's vmalloc areas (client_vmalloc.c)
  */
 struct edumm_client {
 	struct mutex lock;	/* guards next_handle, blocks: see above */
 	struct xarray blocks;
 	u64 next_handle;
 	struct edumm_slab_client *slab;
+	struct edumm_vclient *vm;
 };
 
 /* Blocks of closed clients that are still referenced; see edumm_reap_orphans(). */
@@ -174,6 +178,12 @@ struct edumm_client *edumm_client_create(void)
 		kfree(client);
 		return NULL;
 	}
+	client->vm = edumm_vclient_create();
+	if (!client->vm) {
+		edumm_slab_client_destroy(client->slab);
+		kfree(client);
+		return NULL;
+	}
 	mutex_init(&client->lock);
 	xa_init(&client->blocks);
 	client->next_handle = 1;
@@ -221,6 +231,7 @@ void edumm_client_destroy(struct edumm_client *client)
 	}
 	mutex_unlock(&client->lock);
 
+	edumm_vclient_destroy(client->vm);
 	xa_destroy(&client->blocks);
 	mutex_destroy(&client->lock);
 	kfree(client);
@@ -238,6 +249,18 @@ void edumm_client_destroy(struct edumm_client *client)
 struct edumm_slab_client *edumm_client_slab(struct edumm_client *client)
 {
 	return client->slab;
+}
+
+/**
+ * edumm_client_vm() - the vmalloc areas of a client
+ * @client: an open file's client
+ *
+ * Context: any.
+ * Return: its struct edumm_vclient.
+ */
+struct edumm_vclient *edumm_client_vm(struct edumm_client *client)
+{
+	return client->vm;
 }
 
 /**
@@ -305,7 +328,7 @@ int edumm_client_alloc(struct edumm_client *client, unsigned int order, int mt,
 	ret = -ENOSPC;
 	if (edumm_should_fail(&edumm_pool.fail, sizeof(void *)))
 		ret = -ENOMEM;
-	else if (client->next_handle <= EDUMM_HANDLE_MAX)
+	else if (client->next_handle <= EDUMM_BLOCK_HANDLE_MAX)
 		ret = xa_insert(&client->blocks, client->next_handle, block,
 				GFP_KERNEL_ACCOUNT);
 	if (!ret) {
@@ -336,7 +359,7 @@ int edumm_client_free(struct edumm_client *client, u64 handle)
 	struct edumm_block *block;
 	int ret = 0;
 
-	if (!handle || handle > EDUMM_HANDLE_MAX)
+	if (!handle || handle > EDUMM_BLOCK_HANDLE_MAX)
 		return -ENOENT;
 
 	mutex_lock(&client->lock);

@@ -269,6 +269,7 @@ void edumm_debugfs_init(void)
 	debugfs_create_file("control", 0200, dir, NULL, &edumm_dbg_control_fops);
 	edumm_debugfs_init_fail(dir);
 	edumm_debugfs_slab_init(dir);
+	edumm_vmalloc_debugfs_init(dir);
 	edumm_debugfs_dir = dir;
 }
 

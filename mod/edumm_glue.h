@@ -11,6 +11,9 @@
  *   debugfs.c  /sys/kernel/debug/edumm/
  *   client_slab.c   the slab caches and objects of a client, their ioctls
  *   debugfs_slab.c  debugfs slabinfo, kmalloc, slab_stats, slab/<cache>/
+ *   vmalloc_glue.c   edumm_vmalloc() and friends: the mapper over the pool
+ *   client_vmalloc.c a client's vmalloc areas: ioctls 0x30..0x3f, mmap
+ *   pgwalk.c   the page-table walker (EDUMM_IOC_PGWALK)
  *
  * Lock order of the glue (outermost first), above the core's own order
  * (pool->check_lock, pcp->lock, zone->lock; see edumm_core.h):
@@ -28,12 +31,14 @@
 #ifndef _EDUMM_GLUE_H
 #define _EDUMM_GLUE_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 
 #include "edumm_core.h"
 
 struct dentry;
 struct vm_area_struct;
+struct dentry;
 
 /* main.c: the one pool the module manages. */
 extern struct edumm_pool edumm_pool;
@@ -81,5 +86,53 @@ void edumm_chardev_exit(void);
 /*** debugfs.c ***/
 void edumm_debugfs_init(void);
 void edumm_debugfs_exit(void);
+
+/*** vmalloc_glue.c ***/
+struct edumm_vmap_area;
+struct edumm_vmap_tree;
+struct page;
+
+extern struct edumm_vmap_tree edumm_vmap_tree;
+
+void edumm_vmalloc_init(void);
+void edumm_vmalloc_exit(void);
+void edumm_vmalloc_debugfs_init(struct dentry *dir);
+void *edumm_vmalloc(unsigned long size);
+void *edumm_vzalloc(unsigned long size);
+void edumm_vfree(const void *addr);
+struct page *edumm_vmalloc_to_page(const void *addr);
+struct edumm_vmap_area *edumm_vmap_area_find(const void *addr);
+struct edumm_vmap_area *__edumm_vmalloc_area(unsigned long size, unsigned int alloc_flags,
+					     bool zero, const void *caller, u64 handle,
+					     int *err);
+void __edumm_vfree_area(struct edumm_vmap_area *va);
+bool edumm_vmap_area_referenced(const struct edumm_vmap_area *va);
+
+/*** client_vmalloc.c ***/
+struct edumm_vclient;
+
+/*
+ * mmap() offsets, in pages, at and above this one name vmalloc areas
+ * (area handle + EDUMM_VMAP_PGOFF_BASE); below it, page blocks (block
+ * handle).  Block handles stay below it (client.c).
+ */
+#define EDUMM_VMAP_PGOFF_BASE	BIT(36)
+/* The largest area handle: its pgoff must stay a positive loff_t. */
+#define EDUMM_VMAP_HANDLE_MAX	(BIT(36) - 1)
+
+struct edumm_vclient *edumm_vclient_create(void);
+void edumm_vclient_destroy(struct edumm_vclient *vc);
+long edumm_vclient_ioctl(struct edumm_vclient *vc, unsigned int cmd,
+			 void __user *argp);
+int edumm_vclient_mmap(struct edumm_vclient *vc, struct vm_area_struct *vma);
+struct edumm_vclient *edumm_client_vm(struct edumm_client *client);
+
+/*** pgwalk.c ***/
+struct edumm_pgwalk;
+struct mm_struct;
+
+int edumm_pgwalk_user(struct mm_struct *mm, unsigned long addr,
+		      struct edumm_pgwalk *walk);
+int edumm_pgwalk_kernel(unsigned long addr, struct edumm_pgwalk *walk);
 
 #endif /* _EDUMM_GLUE_H */

@@ -132,6 +132,7 @@ static int __init edumm_init(void)
 		goto err_release_pool;
 	}
 
+	edumm_vmalloc_init();
 	edumm_debugfs_init();
 
 	ret = edumm_chardev_init();
@@ -160,6 +161,7 @@ static void __exit edumm_exit(void)
 	edumm_chardev_exit();
 	edumm_debugfs_exit();
 	edumm_client_exit();
+	edumm_vmalloc_exit();
 	edumm_slab_exit(&edumm_pool);
 	edumm_release_pool();
 	pr_info("unloaded\n");

@@ -33,6 +33,11 @@
  *     object bytes read and written in and out of bounds; a handle of the
  *     wrong kind; EDUMM_IOC_CORRUPT only where it must be refused (-EPERM,
  *     or an invalid op with allow_corruption=1);
+ *   - vmalloc areas (EDUMM_IOC_VMALLOC .. EDUMM_IOC_PGWALK): each area has
+ *     a shadow copy of its bytes, which VWRITE updates and VREAD, an
+ *     mmap() of the area and EDUMM_IOC_VFREE while it is mapped (-EBUSY)
+ *     check; the page-table walker on the process's own memory, bad
+ *     addresses and the areas' kernel addresses, guard pages included;
  *   - close and reopen of the device (mapped blocks outlive the close,
  *     pinned ones become orphans), a debugfs read or write (check must
  *     say "ok" at any moment, also mid-run).
@@ -69,7 +74,7 @@
  * in /sys/kernel/debug/edumm/fail/ (probability=PCT interval=1 times=-1
  * space=0 verbose=0) for the run and restores the old values afterwards,
  * also when the run fails or is interrupted.  Calls that allocate
- * (EDUMM_IOC_PAGE_ALLOC, open()) may then also fail with -ENOMEM;
+ * (EDUMM_IOC_PAGE_ALLOC, EDUMM_IOC_VMALLOC, open()) may then also fail with -ENOMEM;
  * everything else must hold as before.  Before the run a probe checks that
  * the knobs make PAGE_ALLOC fail, and where fail/injected exists that
  * every injected failure came out as exactly one -ENOMEM.
@@ -155,12 +160,12 @@
 
 enum {
 	EB_OK, EB_ENOENT, EB_ENOMEM, EB_EFAULT, EB_EBUSY, EB_EINVAL,
-	EB_ENOTTY, EB_EOVERFLOW, EB_EEXIST, EB_EPERM, EB_EIO, NR_EB,
+	EB_ENOTTY, EB_EOVERFLOW, EB_EEXIST, EB_EPERM, EB_EIO, EB_E2BIG, NR_EB,
 };
 
 static const int eb_errno[NR_EB] = {
 	0, ENOENT, ENOMEM, EFAULT, EBUSY, EINVAL, ENOTTY, EOVERFLOW, EEXIST,
-	EPERM, EIO,
+	EPERM, EIO, E2BIG,
 };
 
 #define E(name)			(1U << EB_##name)
@@ -219,6 +224,10 @@ enum fz_kind {
 	FK_CACHE,	/* (in) a live cache id of this process, else ENOENT */
 	FK_OBJ,		/* (in) a live object handle of this process, else ENOENT */
 	FK_RAW,		/* (in) checked by the row's expect(), set by slab_prep() */
+	FK_VHANDLE,	/* (in) a live vmalloc area handle, else ENOENT */
+	FK_UPTR,	/* (in) a user buffer: the scratch area or a bad one */
+	FK_INOUT,	/* (in/out) any input; done() checks the output */
+	FK_CHECKED,	/* (in) valid unless ->check() says otherwise */
 };
 
 /*
@@ -235,6 +244,7 @@ struct fz_field {
 	__u64 lo, hi;
 	unsigned int err;		/* E() of an invalid value */
 	__u64 (*gen)(void);		/* valid values, if not uniform */
+	unsigned int (*check)(__u64 v);	/* FK_CHECKED: E() bits, 0 if valid */
 };
 
 #define FZ_FIELD(type, member, k, l, h, e, g) {				\
@@ -245,6 +255,12 @@ struct fz_field {
 
 #define FZ_OUTPUT(type, member)						\
 	FZ_FIELD(type, member, FK_OUT, 0, 0, 0, NULL)
+
+#define FZ_CHECKED(type, member, c, g) {				\
+	.name = #member,						\
+	.offset = offsetof(type, member),				\
+	.kind = FK_CHECKED, .check = c, .gen = g,			\
+}
 
 #define FZ_ARRAY(type, member, elem_size, n, k) {			\
 	.name = #member,						\
@@ -315,6 +331,30 @@ static void krealloc_done(const void *in, const void *out);
 static void ksize_done(const void *in, const void *out);
 static void obj_read_done(const void *in, const void *out);
 static void obj_write_done(const void *in, const void *out);
+static unsigned int check_vsize(__u64 v);
+static __u64 gen_vsize(void);
+static __u64 gen_voffset(void);
+static __u64 gen_vlength(void);
+static __u64 gen_pfn_count(void);
+static __u64 gen_walk_addr(void);
+static __u64 gen_walk_handle(void);
+static __u64 gen_walk_offset(void);
+static __u64 gen_walk_mode(void);
+static unsigned int expect_vrw(const void *arg);
+static unsigned int expect_vdescribe(const void *arg);
+static unsigned int expect_pgwalk(const void *arg);
+static void vmalloc_done(const void *in, const void *out);
+static void vfree_done(const void *in, const void *out);
+static void vread_done(const void *in, const void *out);
+static void vwrite_done(const void *in, const void *out);
+static void vdescribe_done(const void *in, const void *out);
+static void pgwalk_done(const void *in, const void *out);
+static int find_area(__u64 h);
+static int pick_area(void);
+static __u64 gen_dead_vhandle(void);
+static bool vhandle_surely_dead(__u64 h);
+static __u64 gen_uptr(void);
+static __u64 gen_bad_uptr(void);
 
 static struct fz_field version_fields[] = {
 	FZ_OUTPUT(struct edumm_version, major),
@@ -507,6 +547,65 @@ static struct fz_field corrupt_fields[] = {
 	{ }
 };
 
+static struct fz_field vmalloc_fields[] = {
+	FZ_CHECKED(struct edumm_vmalloc, size, check_vsize, gen_vsize),
+	FZ_FIELD(struct edumm_vmalloc, flags, FK_MASK,
+		 0, EDUMM_ALLOC_FLAGS_MASK, E(EINVAL), NULL),
+	FZ_FIELD(struct edumm_vmalloc, reserved, FK_ZERO, 0, 0, E(EINVAL), NULL),
+	FZ_OUTPUT(struct edumm_vmalloc, handle),
+	FZ_OUTPUT(struct edumm_vmalloc, mmap_offset),
+	FZ_OUTPUT(struct edumm_vmalloc, nr_pages),
+	{ }
+};
+
+static struct fz_field vhandle_fields[] = {
+	FZ_FIELD(struct edumm_handle, handle, FK_VHANDLE, 0, 0, E(ENOENT), NULL),
+	{ }
+};
+
+static struct fz_field vrw_fields[] = {
+	FZ_FIELD(struct edumm_vrw, handle, FK_VHANDLE, 0, 0, E(ENOENT), NULL),
+	FZ_FIELD(struct edumm_vrw, offset, FK_INOUT, 0, 0, 0, gen_voffset),
+	FZ_FIELD(struct edumm_vrw, length, FK_INOUT, 0, 0, 0, gen_vlength),
+	FZ_FIELD(struct edumm_vrw, buf, FK_UPTR, 0, 0, 0, NULL),
+	{ }
+};
+
+static struct fz_field vdescribe_fields[] = {
+	FZ_FIELD(struct edumm_vdescribe, handle, FK_VHANDLE, 0, 0, E(ENOENT), NULL),
+	FZ_FIELD(struct edumm_vdescribe, pfns, FK_UPTR, 0, 0, 0, NULL),
+	FZ_FIELD(struct edumm_vdescribe, pfn_count, FK_INOUT, 0, 0, 0, gen_pfn_count),
+	FZ_OUTPUT(struct edumm_vdescribe, nr_pages),
+	FZ_OUTPUT(struct edumm_vdescribe, size),
+	FZ_OUTPUT(struct edumm_vdescribe, addr),
+	FZ_OUTPUT(struct edumm_vdescribe, flags),
+	FZ_FIELD(struct edumm_vdescribe, reserved, FK_ZERO, 0, 0, E(EINVAL), NULL),
+	{ }
+};
+
+static struct fz_field pgwalk_fields[] = {
+	FZ_FIELD(struct edumm_pgwalk, addr, FK_INOUT, 0, 0, 0, gen_walk_addr),
+	FZ_FIELD(struct edumm_pgwalk, handle, FK_INOUT, 0, 0, 0, gen_walk_handle),
+	FZ_FIELD(struct edumm_pgwalk, offset, FK_INOUT, 0, 0, 0, gen_walk_offset),
+	FZ_FIELD(struct edumm_pgwalk, mode, FK_RANGE, EDUMM_PGWALK_USER,
+		 EDUMM_PGWALK_VMALLOC, E(EINVAL), gen_walk_mode),
+	FZ_FIELD(struct edumm_pgwalk, flags, FK_ZERO, 0, 0, E(EINVAL), NULL),
+	FZ_OUTPUT(struct edumm_pgwalk, paging_levels),
+	FZ_OUTPUT(struct edumm_pgwalk, result),
+	FZ_OUTPUT(struct edumm_pgwalk, stop_level),
+	FZ_OUTPUT(struct edumm_pgwalk, nr_entries),
+	FZ_OUTPUT(struct edumm_pgwalk, phys),
+	FZ_OUTPUT(struct edumm_pgwalk, pfn),
+	FZ_OUTPUT(struct edumm_pgwalk, page_size),
+	FZ_OUTPUT(struct edumm_pgwalk, vaddr),
+	FZ_OUTPUT(struct edumm_pgwalk, out_flags),
+	FZ_FIELD(struct edumm_pgwalk, reserved, FK_ZERO, 0, 0, E(EINVAL), NULL),
+	FZ_ARRAY(struct edumm_pgwalk, entries, sizeof(__u64),
+		 EDUMM_PGWALK_MAX_LEVELS * sizeof(struct edumm_pgwalk_entry) / 8,
+		 FK_OUT),
+	{ }
+};
+
 /* Every ioctl of uapi/linux/edumm.h, one row each (see the top). */
 static struct fz_ioctl ioctls[] = {
 	FZ_IOCTL(EDUMM_IOC_VERSION, version_fields, 20, false,
@@ -547,6 +646,18 @@ static struct fz_ioctl ioctls[] = {
 		 expect_obj_write, obj_write_done, NULL),
 	FZ_IOCTL(EDUMM_IOC_CORRUPT, corrupt_fields, 5, false,
 		 expect_corrupt, nothing_done, NULL),
+	FZ_IOCTL(EDUMM_IOC_VMALLOC, vmalloc_fields, 70, true,
+		 expect_alloc, vmalloc_done, NULL),
+	FZ_IOCTL(EDUMM_IOC_VFREE, vhandle_fields, 55, false,
+		 expect_ok, vfree_done, NULL),
+	FZ_IOCTL(EDUMM_IOC_VREAD, vrw_fields, 40, false,
+		 expect_vrw, vread_done, NULL),
+	FZ_IOCTL(EDUMM_IOC_VWRITE, vrw_fields, 40, false,
+		 expect_vrw, vwrite_done, NULL),
+	FZ_IOCTL(EDUMM_IOC_VDESCRIBE, vdescribe_fields, 30, false,
+		 expect_vdescribe, vdescribe_done, NULL),
+	FZ_IOCTL(EDUMM_IOC_PGWALK, pgwalk_fields, 40, false,
+		 expect_pgwalk, pgwalk_done, NULL),
 };
 
 #define NR_IOCTLS		ARRAY_SIZE(ioctls)
@@ -569,6 +680,7 @@ enum {
 	ST_REOPEN,
 	ST_OPEN,
 	ST_DEBUGFS,
+	ST_VMAP,
 	NR_ST,
 };
 
@@ -576,7 +688,7 @@ static const char * const st_names[NR_ST - NR_IOCTLS] = {
 	"unknown ioctl cmd", "mmap", "munmap", "munmap (partial)", "mremap",
 	"mprotect", "madvise", "race (2 threads)", "vmsplice/read",
 	"write pattern", "verify pattern", "fork", "close", "open",
-	"debugfs",
+	"debugfs", "mmap vmalloc area",
 };
 
 /* Argument pointers of ioctls. */
@@ -675,6 +787,24 @@ struct fz_obj {
 	__u64 ksize;		/* kmalloc objects: ksize() */
 };
 
+/*
+ * A vmalloc area this process allocated, with a shadow copy of its bytes
+ * (zeroes at first) and, once EDUMM_IOC_VDESCRIBE told them, its pfns.
+ */
+struct fz_area {
+	bool used;
+	bool pfns_known;
+	__u64 handle;
+	__u64 nr_pages;
+	__u64 mmap_offset;
+	unsigned char *shadow;
+	__u64 *pfns;
+};
+
+#define MAX_AREAS		16	/* areas one process tracks */
+#define MAX_AREA_PAGES		256	/* larger ones are freed at once */
+#define SCRATCH_BYTES		(MAX_AREA_PAGES * 4096 + 4096)
+
 struct fz_proc {
 	unsigned int worker;
 	unsigned int id;	/* unique in the run: 0..P-1 are workers */
@@ -707,6 +837,17 @@ struct fz_proc {
 	__u64 last_cache;	/* the newest cache id seen on fd */
 	__u64 last_obj;		/* the newest object handle seen on fd */
 	unsigned int name_seq;	/* cache names: fz<id>.<seq> */
+	struct fz_area areas[MAX_AREAS];
+	unsigned int nr_areas;
+	__u64 area_pages;
+	__u64 last_vhandle;	/* the newest area handle seen on fd */
+	__u64 vfreed[MAX_FREED];
+	unsigned int nr_vfreed;
+	char *scratch;		/* SCRATCH_BYTES: VREAD/VWRITE/VDESCRIBE buffers */
+	/* the generators' context: the area of the call being built */
+	int cur_area;
+	__u64 cur_off, cur_len;
+	__u32 walk_mode;
 };
 
 /* User buffers of the slab ioctls (the handles of a bulk call, object bytes). */
@@ -748,6 +889,7 @@ static unsigned int page_shift;
 static __u64 handle_max;		/* client.c's EDUMM_HANDLE_MAX */
 static __u64 cap_pages;			/* pool pages one process may hold */
 static bool fail_active;		/* the fault injection knobs are ours */
+static __u64 task_size;			/* TASK_SIZE: user addresses end here */
 
 /*** random numbers ***/
 
@@ -1644,6 +1786,18 @@ static __u64 gen_valid(const struct fz_field *f)
 		return bi >= 0 ? fz.objs[bi].handle : gen_dead_id(fz.last_obj);
 	case FK_RAW:
 		return rnd() & field_max(f);
+	case FK_VHANDLE:
+		fz.cur_area = pick_area();
+		fz.cur_off = 0;
+		fz.cur_len = 0;
+		if (fz.cur_area >= 0)
+			return fz.areas[fz.cur_area].handle;
+		return gen_dead_vhandle();
+	case FK_UPTR:
+		return gen_uptr();
+	case FK_INOUT:
+	case FK_CHECKED:
+		return rnd();
 	default:
 		/* Output fields: garbage on input, which must not matter. */
 		return chance(50) ? 0 : rnd() & field_max(f);
@@ -1662,6 +1816,12 @@ static __u64 gen_boundary(const struct fz_field *f)
 		return gen_dead_id(fz.last_cache);
 	if (f->kind == FK_OBJ)
 		return gen_dead_id(fz.last_obj);
+	if (f->kind == FK_VHANDLE) {
+		fz.cur_area = -1;
+		return gen_dead_vhandle();
+	}
+	if (f->kind == FK_UPTR)
+		return gen_bad_uptr();
 	switch (rnd_below(13)) {
 	case 0:
 		v = 0;
@@ -1729,6 +1889,14 @@ static unsigned int field_err(const struct fz_field *f, __u64 v)
 		if (fz.foreign && !id_surely_dead(v))
 			fz_err("internal: id %llu may be another process's", v);
 		return f->err;
+	case FK_VHANDLE:
+		if (find_area(v) >= 0)
+			return 0;
+		if (fz.foreign && !vhandle_surely_dead(v))
+			fz_err("internal: area handle %llu may be another process's", v);
+		return f->err;
+	case FK_CHECKED:
+		return f->check(v);
 	default:
 		return 0;
 	}
@@ -2443,6 +2611,452 @@ static void obj_write_done(const void *in, const void *out)
 	fz.objs[find_obj(rw->object)].zero = false;
 }
 
+/*** vmalloc areas ***/
+
+static int find_area(__u64 h)
+{
+	int i;
+
+	for (i = 0; i < MAX_AREAS; i++)
+		if (fz.areas[i].used && fz.areas[i].handle == h)
+			return i;
+	return -1;
+}
+
+static int pick_area(void)
+{
+	int cand[MAX_AREAS], n = 0, i;
+
+	for (i = 0; i < MAX_AREAS; i++)
+		if (fz.areas[i].used)
+			cand[n++] = i;
+	return n ? cand[rnd_below(n)] : -1;
+}
+
+static void area_drop(int ai)
+{
+	struct fz_area *a = &fz.areas[ai];
+
+	fz.area_pages -= a->nr_pages;
+	fz.nr_areas--;
+	free(a->shadow);
+	free(a->pfns);
+	memset(a, 0, sizeof(*a));
+}
+
+static void area_drop_all(void)
+{
+	int i;
+
+	for (i = 0; i < MAX_AREAS; i++)
+		if (fz.areas[i].used)
+			area_drop(i);
+}
+
+/* As gen_dead_handle(), for area handles. */
+static __u64 gen_dead_vhandle(void)
+{
+	switch (rnd_below(fz.foreign ? 6 : 8)) {
+	case 0:
+		return 0;
+	case 1:
+		return ~0ULL;
+	case 2:
+		return 1ULL << 36;
+	case 3:
+		return rnd() | SURELY_DEAD_HANDLE;
+	case 4:
+		return fz.nr_vfreed ? fz.vfreed[rnd_below(fz.nr_vfreed)] : 0;
+	case 5:
+		return 1ULL << 63;
+	case 6:
+		return fz.last_vhandle + 1 + rnd_below(4);
+	default:
+		/* may name a live area: then the call is a valid one */
+		return 1 + rnd_below(fz.last_vhandle + 4);
+	}
+}
+
+static bool vhandle_surely_dead(__u64 h)
+{
+	unsigned int i;
+
+	if (!h || h >= SURELY_DEAD_HANDLE)
+		return true;
+	for (i = 0; i < fz.nr_vfreed; i++)
+		if (fz.vfreed[i] == h)
+			return true;
+	return false;
+}
+
+static __u64 area_bytes(int ai)
+{
+	return ai >= 0 ? fz.areas[ai].nr_pages * page_size : 0;
+}
+
+/* 0, over the pool: errors; else mostly small, in big phases larger. */
+static unsigned int check_vsize(__u64 v)
+{
+	if (!v)
+		return E(EINVAL);
+	if (v > info0.pool_pages * page_size)
+		return E(E2BIG);
+	return 0;
+}
+
+static __u64 gen_vsize(void)
+{
+	__u64 pages = fz.big ? 1 + rnd_below(MAX_AREA_PAGES) :
+			       1 + rnd_below(1 + rnd_below(32));
+
+	return (pages - 1) * page_size + 1 + rnd_below(page_size);
+}
+
+/* offset, length: inside the area of the call, mostly; sometimes past it. */
+static __u64 gen_voffset(void)
+{
+	__u64 bytes = area_bytes(fz.cur_area);
+
+	if (chance(10))
+		fz.cur_off = bytes + rnd_below(2 * page_size);
+	else if (chance(30))
+		fz.cur_off = 0;
+	else
+		fz.cur_off = rnd_below(bytes + 1);
+	return fz.cur_off;
+}
+
+static __u64 gen_vlength(void)
+{
+	__u64 bytes = area_bytes(fz.cur_area);
+	__u64 room = bytes > fz.cur_off ? bytes - fz.cur_off : 0;
+
+	if (chance(8))
+		fz.cur_len = room + 1 + rnd_below(page_size);
+	else if (chance(20))
+		fz.cur_len = room;
+	else
+		fz.cur_len = rnd_below(room + 1);
+	return fz.cur_len;
+}
+
+static __u64 gen_pfn_count(void)
+{
+	__u64 n = fz.cur_area >= 0 ? fz.areas[fz.cur_area].nr_pages : 4;
+
+	if (chance(10))
+		return ~0ULL - rnd_below(2);
+	return rnd_below(n + 3);
+}
+
+/* A user buffer: the scratch area (random bytes), or one that faults. */
+static __u64 gen_uptr(void)
+{
+	char *p = fz.scratch + (chance(20) ? rnd_below(8) : 0);
+	__u64 len = fz.cur_len < SCRATCH_BYTES - 8 ? fz.cur_len : 0, i;
+
+	for (i = 0; i < len; i += 8)
+		p[i] = (char)rnd();
+	return (uintptr_t)p;
+}
+
+static __u64 gen_bad_uptr(void)
+{
+	switch (rnd_below(5)) {
+	case 0:
+		return 0;
+	case 1:
+		return (uintptr_t)unmapped_page();
+	case 2:
+		return (uintptr_t)(fz.arena + AR_NONE1 * page_size);
+	case 3:
+		return 0xffffffff81000000ULL;
+	default:
+		return 0x8000000000000000ULL;
+	}
+}
+
+/* Does [@p, @p + @len) lie in the scratch area? */
+static bool in_scratch(__u64 p, __u64 len)
+{
+	__u64 s = (uintptr_t)fz.scratch;
+
+	return p >= s && p <= s + SCRATCH_BYTES && len <= s + SCRATCH_BYTES - p;
+}
+
+/*
+ * The walker's fields follow its mode, chosen first (addr is the first
+ * field): USER walks one of our own addresses or a bad one, VMALLOC an
+ * area's page or guard page.
+ */
+static __u64 gen_walk_addr(void)
+{
+	static int stack_var;
+
+	fz.walk_mode = chance(50) ? EDUMM_PGWALK_USER : EDUMM_PGWALK_VMALLOC;
+	fz.cur_area = -1;
+	if (fz.walk_mode == EDUMM_PGWALK_VMALLOC)
+		return chance(5) ? (uintptr_t)fz.scratch : 0;
+	switch (rnd_below(8)) {
+	case 0:
+		return (uintptr_t)fz.scratch + rnd_below(SCRATCH_BYTES);
+	case 1:
+		return (uintptr_t)fz.arena + rnd_below(AR_PAGES * page_size);
+	case 2:
+		return (uintptr_t)&stack_var;
+	case 3:
+		return (uintptr_t)unmapped_page();
+	case 4:
+		return chance(50) ? 0 : rnd_below(page_size);
+	case 5:
+		return task_size - 1 + rnd_below(3);
+	case 6:
+		return 0xffffffff81000000ULL + rnd_below(1ULL << 30);
+	default:
+		return rnd();
+	}
+}
+
+static __u64 gen_walk_handle(void)
+{
+	if (fz.walk_mode != EDUMM_PGWALK_VMALLOC)
+		return chance(5) ? 1 : 0;
+	fz.cur_area = pick_area();
+	if (fz.cur_area < 0 || chance(10)) {
+		fz.cur_area = -1;
+		return gen_dead_vhandle();
+	}
+	return fz.areas[fz.cur_area].handle;
+}
+
+static __u64 gen_walk_offset(void)
+{
+	__u64 span = area_bytes(fz.cur_area) + page_size;	/* guard */
+
+	if (fz.walk_mode != EDUMM_PGWALK_VMALLOC)
+		return chance(5) ? page_size : 0;
+	if (chance(10))
+		return span + rnd_below(2 * page_size);
+	return rnd_below(span);
+}
+
+static __u64 gen_walk_mode(void)
+{
+	return fz.walk_mode;
+}
+
+static unsigned int expect_vrw(const void *arg)
+{
+	const struct edumm_vrw *rw = arg;
+	__u64 bytes = area_bytes(find_area(rw->handle));
+
+	if (rw->offset > bytes || rw->length > bytes - rw->offset)
+		return E(EINVAL);
+	if (!rw->length || in_scratch(rw->buf, rw->length))
+		return E(OK);
+	return E(EFAULT);
+}
+
+static unsigned int expect_vdescribe(const void *arg)
+{
+	const struct edumm_vdescribe *d = arg;
+	__u64 nr = fz.areas[find_area(d->handle)].nr_pages;
+	__u64 n = d->pfn_count < nr ? d->pfn_count : nr;
+
+	if (!n || in_scratch(d->pfns, n * 8))
+		return E(OK);
+	return E(EFAULT);
+}
+
+static unsigned int expect_pgwalk(const void *arg)
+{
+	const struct edumm_pgwalk *w = arg;
+	int ai;
+
+	if (w->mode == EDUMM_PGWALK_USER) {
+		if (w->handle || w->offset || !w->addr)
+			return E(EINVAL);
+		return w->addr >= task_size ? E(EFAULT) : E(OK);
+	}
+	if (w->addr)
+		return E(EINVAL);
+	ai = find_area(w->handle);
+	if (ai < 0) {
+		/*
+		 * A mutated handle, while another process allocates areas on
+		 * our client: it may name one of them.
+		 */
+		if (fz.foreign && !vhandle_surely_dead(w->handle))
+			return E(ENOENT) | E(OK) | E(EINVAL);
+		return E(ENOENT);
+	}
+	if (w->offset >= area_bytes(ai) + page_size)
+		return E(EINVAL);
+	return E(OK);
+}
+
+static void vmalloc_done(const void *in, const void *out)
+{
+	const struct edumm_vmalloc *req = out;
+	__u64 pages = (req->size + page_size - 1) / page_size;
+	struct edumm_handle h = { .handle = req->handle };
+	struct fz_area *a = NULL;
+	int i;
+
+	(void)in;
+	if (!req->handle || req->handle <= fz.last_vhandle)
+		fz_err("new area handle %llu, not above the last one %llu",
+		       req->handle, fz.last_vhandle);
+	if (req->nr_pages != pages)
+		fz_err("area of %llu bytes has %llu pages", req->size, req->nr_pages);
+	if (req->mmap_offset & (page_size - 1) ||
+	    (req->mmap_offset >> page_shift) < SURELY_DEAD_HANDLE)
+		fz_err("area mmap_offset %#llx: unaligned or in the blocks' range",
+		       req->mmap_offset);
+	fz.last_vhandle = req->handle;
+	for (i = 0; i < MAX_AREAS && !a; i++)
+		if (!fz.areas[i].used)
+			a = &fz.areas[i];
+	if (!a || pages > MAX_AREA_PAGES) {
+		/* no room in the model: give it back at once */
+		if (ioctl(fz.fd, EDUMM_IOC_VFREE, &h))
+			fz_err("vfree of untracked area %llu: %s", req->handle,
+			       errname(errno));
+		return;
+	}
+	*a = (struct fz_area){
+		.used = true, .handle = req->handle, .nr_pages = pages,
+		.mmap_offset = req->mmap_offset,
+		.shadow = calloc(pages, page_size),
+		.pfns = calloc(pages, sizeof(__u64)),
+	};
+	if (!a->shadow || !a->pfns)
+		fz_err("out of memory");
+	fz.nr_areas++;
+	fz.area_pages += pages;
+}
+
+static void vfree_done(const void *in, const void *out)
+{
+	const struct edumm_handle *h = in;
+
+	(void)out;
+	area_drop(find_area(h->handle));
+	if (fz.nr_vfreed < MAX_FREED)
+		fz.vfreed[fz.nr_vfreed++] = h->handle;
+	else
+		fz.vfreed[rnd_below(MAX_FREED)] = h->handle;
+}
+
+static void vread_done(const void *in, const void *out)
+{
+	const struct edumm_vrw *rw = in;
+	const struct fz_area *a = &fz.areas[find_area(rw->handle)];
+	__u64 i;
+
+	(void)out;
+	for (i = 0; i < rw->length; i++) {
+		if (((unsigned char *)(uintptr_t)rw->buf)[i] != a->shadow[rw->offset + i])
+			fz_err("VREAD area %llu byte %llu: %#x, expected %#x",
+			       rw->handle, rw->offset + i,
+			       ((unsigned char *)(uintptr_t)rw->buf)[i],
+			       a->shadow[rw->offset + i]);
+	}
+	stat_add(&shared->verified_bytes, rw->length);
+}
+
+static void vwrite_done(const void *in, const void *out)
+{
+	const struct edumm_vrw *rw = in;
+	struct fz_area *a = &fz.areas[find_area(rw->handle)];
+
+	(void)out;
+	memcpy(a->shadow + rw->offset, (void *)(uintptr_t)rw->buf, rw->length);
+	stat_add(&shared->written_bytes, rw->length);
+}
+
+static void vdescribe_done(const void *in, const void *out)
+{
+	const struct edumm_vdescribe *din = in, *d = out;
+	struct fz_area *a = &fz.areas[find_area(din->handle)];
+	const __u64 *pfns = (const __u64 *)(uintptr_t)din->pfns;
+	__u64 n = din->pfn_count < a->nr_pages ? din->pfn_count : a->nr_pages, i;
+
+	if (d->pfn_count != n || d->nr_pages != a->nr_pages ||
+	    d->size != (a->nr_pages + 1) * page_size ||
+	    d->flags & ~EDUMM_VDESC_ADDR_REAL)
+		fz_err("VDESCRIBE area %llu: count %llu (expected %llu) nr_pages %llu (%llu) size %llu flags %#x",
+		       din->handle, d->pfn_count, n, d->nr_pages, a->nr_pages,
+		       d->size, d->flags);
+	for (i = 0; i < n; i++) {
+		if (a->pfns_known && pfns[i] != a->pfns[i])
+			fz_err("VDESCRIBE area %llu page %llu: pfn %#llx, before %#llx",
+			       din->handle, i, pfns[i], a->pfns[i]);
+		a->pfns[i] = pfns[i];
+	}
+	if (n == a->nr_pages)
+		a->pfns_known = true;
+}
+
+static void pgwalk_done(const void *in, const void *out)
+{
+	const struct edumm_pgwalk *win = in, *w = out;
+	const struct edumm_pgwalk_entry *e = w->entries;
+	__u64 addr_off;
+	bool mapped;
+	unsigned int i;
+	int ai;
+
+	if ((w->paging_levels != 4 && w->paging_levels != 5) ||
+	    (w->result != EDUMM_PGWALK_MAPPED && w->result != EDUMM_PGWALK_NOT_PRESENT) ||
+	    !w->nr_entries || w->nr_entries > w->paging_levels ||
+	    w->stop_level != e[w->nr_entries - 1].level)
+		fz_err("PGWALK: levels %u result %u entries %u stop %u",
+		       w->paging_levels, w->result, w->nr_entries, w->stop_level);
+	for (i = 0; i < EDUMM_PGWALK_MAX_LEVELS; i++) {
+		if (i >= w->nr_entries) {
+			if (e[i].value || e[i].flags || e[i].pfn || e[i].index || e[i].level)
+				fz_err("PGWALK: unused entry %u not zero", i);
+			continue;
+		}
+		if (e[i].flags != (e[i].value & EDUMM_PTE_FLAGS_MASK) ||
+		    (i && e[i].level <= e[i - 1].level) || e[i].index > 511)
+			fz_err("PGWALK: entry %u: value %#llx flags %#llx level %u index %u",
+			       i, e[i].value, e[i].flags, e[i].level, e[i].index);
+	}
+	if (w->result == EDUMM_PGWALK_MAPPED &&
+	    (w->phys >> 12 != w->pfn ||
+	     (w->page_size != 4096 && w->page_size != 2ULL << 20 &&
+	      w->page_size != 1ULL << 30)))
+		fz_err("PGWALK: phys %#llx pfn %#llx page size %llu", w->phys, w->pfn,
+		       w->page_size);
+	if (win->mode == EDUMM_PGWALK_USER) {
+		if (w->vaddr != win->addr || w->out_flags != EDUMM_PGWALK_ADDR_REAL ||
+		    (w->result == EDUMM_PGWALK_MAPPED && (w->phys & 0xfff) != (win->addr & 0xfff)))
+			fz_err("PGWALK user %#llx: vaddr %#llx out_flags %#x phys %#llx",
+			       win->addr, w->vaddr, w->out_flags, w->phys);
+		if (in_scratch(win->addr, 1) && w->result != EDUMM_PGWALK_MAPPED)
+			fz_err("PGWALK: our scratch page %#llx is not mapped", win->addr);
+		return;
+	}
+	ai = find_area(win->handle);
+	if (ai < 0)
+		return;		/* another process's area (see expect_pgwalk()) */
+	addr_off = win->offset;
+	mapped = addr_off < area_bytes(ai);
+	if (w->result == EDUMM_PGWALK_MAPPED)
+		mapped = !mapped;	/* now: true if the result is wrong */
+	if (!(w->out_flags & EDUMM_PGWALK_LOOKUP_OK) || w->stop_level != EDUMM_PGLEVEL_PTE ||
+	    mapped)
+		fz_err("PGWALK area %llu offset %#llx: result %u at level %u, out_flags %#x",
+		       win->handle, addr_off, w->result, w->stop_level, w->out_flags);
+	if (w->result == EDUMM_PGWALK_MAPPED && fz.areas[ai].pfns_known &&
+	    w->pfn != fz.areas[ai].pfns[addr_off / page_size])
+		fz_err("PGWALK area %llu page %llu: pfn %#llx, VDESCRIBE said %#llx",
+		       win->handle, addr_off / page_size, w->pfn,
+		       fz.areas[ai].pfns[addr_off / page_size]);
+}
+
 /*** operations ***/
 
 static int sys_ioctl(int fd, unsigned int cmd, void *arg)
@@ -2533,7 +3147,8 @@ static void op_ioctl(const struct fz_ioctl *row)
 		for (j = 0; j < f->count; j++) {
 			__u64 v = field_get(out, f, j);
 
-			if ((field_is_input(f) && v != field_get(in, f, j)) ||
+			if ((field_is_input(f) && f->kind != FK_INOUT &&
+			     v != field_get(in, f, j)) ||
 			    (f->kind == FK_OUT_ZERO && v)) {
 				describe_arg(row, out, true, desc, sizeof(desc));
 				fz_err("%s%s: field %s[%u] came back as %#llx:%s",
@@ -3323,6 +3938,8 @@ static void op_reopen(void)
 		fz.blocks[i].detached = true;
 		block_put_detached(i);
 	}
+	/* the areas go with the client: none of them is ever left mapped */
+	area_drop_all();
 	fz.what = "open";
 	fz.fd = open_dev();
 	fz.foreign = false;
@@ -3330,6 +3947,8 @@ static void op_reopen(void)
 	fz.nr_freed = 0;
 	/* the caches and objects went with the client */
 	slab_forget();
+	fz.last_vhandle = 0;
+	fz.nr_vfreed = 0;
 	verbose("# %u #%llu close and reopen\n", fz.id, fz.call);
 }
 
@@ -3337,7 +3956,7 @@ static void op_reopen(void)
 static void op_debugfs(void)
 {
 	static const char * const files[] = {
-		"buddyinfo", "pagetypeinfo", "zoneinfo", "pool",
+		"buddyinfo", "pagetypeinfo", "zoneinfo", "pool", "vmallocinfo",
 	};
 	char path[128], *text;
 	int err;
@@ -3348,6 +3967,11 @@ static void op_debugfs(void)
 		text = read_text(EDUMM_DEBUGFS "/check");
 		if (!text || strcmp(text, "ok\n"))
 			fz_err("debugfs check during the run: %s",
+			       text ? text : strerror(errno));
+		free(text);
+		text = read_text(EDUMM_DEBUGFS "/vmalloc_check");
+		if (!text || strcmp(text, "ok\n"))
+			fz_err("debugfs vmalloc_check during the run: %s",
 			       text ? text : strerror(errno));
 		free(text);
 		break;
@@ -3406,6 +4030,7 @@ static void child_forget_parent(void)
 	slab_forget();
 	fz.last_cache = SURELY_DEAD_HANDLE - 1;
 	fz.last_obj = SURELY_DEAD_HANDLE - 1;
+	area_drop_all();
 }
 
 /*
@@ -3512,6 +4137,52 @@ static void reap_children(bool block)
 	}
 }
 
+/*
+ * mmap() an area: the mapping must show the shadow; sometimes write
+ * through it, sometimes try EDUMM_IOC_VFREE while it is mapped (-EBUSY,
+ * the bytes stay); then munmap().  Nothing is left mapped, so a fork or
+ * a close never finds an area mapping.
+ */
+static void op_varea_map(void)
+{
+	struct edumm_handle h;
+	struct fz_area *a;
+	size_t len, i;
+	int ai, err;
+	char *p;
+
+	ai = pick_area();
+	if (ai < 0) {
+		op_ioctl(row_of(EDUMM_IOC_VMALLOC));
+		return;
+	}
+	a = &fz.areas[ai];
+	len = a->nr_pages * page_size;
+	fz.what = "mmap area";
+	p = mmap(NULL, len, chance(30) ? PROT_READ : PROT_READ | PROT_WRITE, MAP_SHARED,
+		 fz.fd, a->mmap_offset);
+	err = p == MAP_FAILED ? errno : 0;
+	count_result(ST_VMAP, err);
+	check_result(err, E(OK), "mmap of an area", "");
+	if (memcmp(p, a->shadow, len))
+		fz_err("mmap of area %llu differs from what was written", a->handle);
+	stat_add(&shared->verified_bytes, len);
+	if (chance(30)) {
+		h.handle = a->handle;
+		err = sys_ioctl(fz.fd, EDUMM_IOC_VFREE, &h);
+		check_result(err, E(EBUSY), "VFREE of a mapped area", "");
+	}
+	if (mprotect(p, len, PROT_READ | PROT_WRITE) == 0 && chance(50)) {
+		for (i = rnd_below(len); i < len; i += 1 + rnd_below(2 * page_size)) {
+			p[i] = (char)rnd();
+			a->shadow[i] = (unsigned char)p[i];
+		}
+	}
+	if (munmap(p, len))
+		fz_err("munmap of an area: %s", strerror(errno));
+	verbose("# %u #%llu mmap area %llu\n", fz.id, fz.call, a->handle);
+}
+
 /* The operations and their relative frequencies. */
 static const struct {
 	void (*run)(void);
@@ -3531,6 +4202,7 @@ static const struct {
 	{ op_fork, 4 },
 	{ op_reopen, 6 },
 	{ op_debugfs, 5 },
+	{ op_varea_map, 25 },
 };
 
 static void step(void)
@@ -3557,6 +4229,9 @@ static void step(void)
 	if (row->cmd == EDUMM_IOC_PAGE_ALLOC &&
 	    (fz.nr_blocks >= MAX_BLOCKS - 1 || fz.live_pages >= cap_pages))
 		row = row_of(EDUMM_IOC_FREE);
+	if (row->cmd == EDUMM_IOC_VMALLOC &&
+	    (fz.nr_areas >= MAX_AREAS - 1 || fz.area_pages >= cap_pages / 2))
+		row = row_of(EDUMM_IOC_VFREE);
 	op_ioctl(row);
 }
 
@@ -3635,6 +4310,16 @@ static noreturn void fz_run(void)
 				block_drop(i);
 			}
 			slab_cleanup();
+			for (i = 0; i < MAX_AREAS; i++) {
+				if (!fz.areas[i].used)
+					continue;
+				h.handle = fz.areas[i].handle;
+				err = sys_ioctl(fz.fd, EDUMM_IOC_VFREE, &h);
+				if (err)
+					fz_err("vfree of area %llu at the end: %s",
+					       h.handle, errname(err));
+				area_drop(i);
+			}
 			if (close(fz.fd))
 				fz_err("close: %s", strerror(errno));
 			stat_add(&shared->exits_clean, 1);
@@ -3679,6 +4364,13 @@ static noreturn void worker_main(unsigned int w, __u64 calls, int start_fd)
 	    mprotect(fz.arena + AR_NONE1 * page_size, page_size, PROT_NONE) ||
 	    mprotect(fz.arena + AR_NONE2 * page_size, page_size, PROT_NONE))
 		fz_err("arena: %s", strerror(errno));
+	/* faulted in: the walker must find every scratch page mapped */
+	fz.scratch = mmap(NULL, SCRATCH_BYTES, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (fz.scratch == MAP_FAILED)
+		fz_err("scratch: %s", strerror(errno));
+	memset(fz.scratch, 0x3c, SCRATCH_BYTES);
+	fz.cur_area = -1;
 	while (read(start_fd, &c, 1) < 0 && errno == EINTR)
 		;
 	close(start_fd);
@@ -4139,6 +4831,17 @@ int main(int argc, char **argv)
 		ksft_exit_fail_msg("drain or EDUMM_IOC_INFO failed: %s\n",
 				   strerror(errno));
 	cap_pages = info0.pool_pages * 3 / (2 * cfg.procs);
+	{
+		/* TASK_SIZE follows the paging mode: ask the walker */
+		struct edumm_pgwalk w = {
+			.mode = EDUMM_PGWALK_USER, .addr = (uintptr_t)&w,
+		};
+
+		if (ioctl(fd, EDUMM_IOC_PGWALK, &w))
+			ksft_exit_fail_msg("EDUMM_IOC_PGWALK of the stack: %s\n",
+					   strerror(errno));
+		task_size = (1ULL << (w.paging_levels == 5 ? 56 : 47)) - page_size;
+	}
 	ksft_print_msg("pool: %llu pages, %llu free, %llu allocated before the run\n",
 		       info0.pool_pages, info0.free_pages,
 		       info0.allocated_pages);

@@ -5,6 +5,7 @@
 #
 #   1. edumm_test       kselftest_harness tests of /dev/edumm and debugfs
 #   1b. edumm_slab_test  the slab layer: three designs, kmalloc, debug checks
+#      edumm_vmalloc_test  the same for the vmalloc mapper and the walker
 #   2. edumm_fuzz       the ioctl fuzzer: a bounded run with a fixed seed,
 #                       then the same run with edumm's fault injection on
 #   3. edumm_module.sh  load/unload, bad parameters, MemFree after rmmod
@@ -115,6 +116,7 @@ fuzz_fail_calls=${EDUMM_FUZZ_FAIL_CALLS:-$fuzz_calls}
 
 run edumm_test "$dir/edumm_test"
 run edumm_slab_test "$dir/edumm_slab_test"
+run edumm_vmalloc_test "$dir/edumm_vmalloc_test"
 run edumm_fuzz "$dir/edumm_fuzz" --seed "$fuzz_seed" --calls "$fuzz_calls" \
 	--procs "$fuzz_procs"
 if [ -d /sys/kernel/debug/edumm/fail ]; then

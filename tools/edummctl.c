@@ -56,6 +56,12 @@ struct ctl {
 	__u64 last_handle;	/* 0: nothing allocated yet */
 	__u64 last_cache;	/* the newest cache id, 0: none */
 	__u64 last_obj;		/* the newest object handle, 0: none */
+	__u64 last_area;	/* 0: no vmalloc area yet */
+	__u64 last_area_pages;
+	__u64 last_area_offset;	/* its mmap offset */
+	void *area_map;		/* "vmap" mapping of the last area */
+	size_t area_map_len;
+	char *scratch;		/* pgwalk touched/untouched pages */
 	int argc;		/* words after the running command's name */
 	char **argv;
 };
@@ -839,6 +845,279 @@ static int cmd_slab_stats(struct ctl *ctl)
 	return cat_debugfs(ctl, "slab_stats", NULL);
 }
 
+/*** vmalloc areas and the page-table walker ***/
+
+static int parse_size(const char *s, __u64 *bytes)
+{
+	size_t len = strlen(s);
+	__u64 mult = 1, v;
+	char buf[32];
+
+	if (!len || len >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, len + 1);
+	if (buf[len - 1] == 'p') {
+		mult = 4096;
+		buf[len - 1] = '\0';
+	} else if (buf[len - 1] == 'k') {
+		mult = 1024;
+		buf[len - 1] = '\0';
+	}
+	if (parse_u64(buf, &v) || v > ~0ULL / mult)
+		return -1;
+	*bytes = v * mult;
+	return 0;
+}
+
+/* "last" or a number: the area handle. */
+static int area_handle(struct ctl *ctl, const char *spec, __u64 *handle)
+{
+	if (!strcmp(spec, "last")) {
+		if (!ctl->last_area)
+			return fail("'last': no area allocated yet");
+		*handle = ctl->last_area;
+		return 0;
+	}
+	if (parse_u64(spec, handle))
+		return fail("'%s' is not an area handle", spec);
+	return 0;
+}
+
+static int cmd_vmalloc(struct ctl *ctl)
+{
+	struct edumm_vmalloc req = { 0 };
+	int ret;
+
+	if (parse_size(ctl->argv[0], &req.size))
+		return fail("vmalloc: '%s' is not a size (N, Nk or Np)", ctl->argv[0]);
+	ret = edumm_ioctl(ctl, EDUMM_IOC_VMALLOC, &req);
+	if (ret)
+		return fail_errno(-ret, "EDUMM_IOC_VMALLOC");
+	ctl->last_area = req.handle;
+	ctl->last_area_pages = req.nr_pages;
+	ctl->last_area_offset = req.mmap_offset;
+	if (!ctl->quiet)
+		printf("area=%llu pages=%llu mmap_offset=%#llx\n",
+		       (unsigned long long)req.handle, (unsigned long long)req.nr_pages,
+		       (unsigned long long)req.mmap_offset);
+	return 1;
+}
+
+static int cmd_vfree(struct ctl *ctl)
+{
+	struct edumm_handle h;
+	int ret;
+
+	if (area_handle(ctl, ctl->argv[0], &h.handle))
+		return -1;
+	if (ctl->area_map && h.handle == ctl->last_area) {
+		munmap(ctl->area_map, ctl->area_map_len);
+		ctl->area_map = NULL;
+	}
+	ret = edumm_ioctl(ctl, EDUMM_IOC_VFREE, &h);
+	if (ret)
+		return fail_errno(-ret, "EDUMM_IOC_VFREE");
+	if (!ctl->quiet)
+		printf("vfree area=%llu\n", (unsigned long long)h.handle);
+	return 1;
+}
+
+static int cmd_vdescribe(struct ctl *ctl)
+{
+	struct edumm_vdescribe d = { 0 };
+	__u64 *pfns, i, gaps = 0;
+	int ret;
+
+	if (area_handle(ctl, ctl->argv[0], &d.handle))
+		return -1;
+	/* first the size, then the pfns: a short buffer is truncated */
+	ret = edumm_ioctl(ctl, EDUMM_IOC_VDESCRIBE, &d);
+	if (ret)
+		return fail_errno(-ret, "EDUMM_IOC_VDESCRIBE");
+	pfns = calloc(d.nr_pages, sizeof(*pfns));
+	if (!pfns)
+		return fail("out of memory");
+	d.pfns = (uintptr_t)pfns;
+	d.pfn_count = d.nr_pages;
+	ret = edumm_ioctl(ctl, EDUMM_IOC_VDESCRIBE, &d);
+	if (ret) {
+		free(pfns);
+		return fail_errno(-ret, "EDUMM_IOC_VDESCRIBE");
+	}
+	printf("area=%llu pages=%llu size=%llu (guard page included) start=%#llx%s\n",
+	       (unsigned long long)d.handle, (unsigned long long)d.nr_pages,
+	       (unsigned long long)d.size, (unsigned long long)d.addr,
+	       d.flags & EDUMM_VDESC_ADDR_REAL ? "" : " (hashed or hidden: kptr_restrict)");
+	for (i = 0; i < d.pfn_count; i++) {
+		bool gap = i && pfns[i] != pfns[i - 1] + 1;
+
+		gaps += gap;
+		printf("  page %4llu  pfn %#llx%s\n", (unsigned long long)i,
+		       (unsigned long long)pfns[i], gap ? "  (not next to the one before)" : "");
+	}
+	printf("  %llu of %llu neighbours physically apart\n", (unsigned long long)gaps,
+	       d.pfn_count ? (unsigned long long)d.pfn_count - 1 : 0ULL);
+	free(pfns);
+	return 1;
+}
+
+static int cmd_vmap(struct ctl *ctl)
+{
+	__u64 handle;
+	void *p;
+
+	if (area_handle(ctl, ctl->argv[0], &handle))
+		return -1;
+	if (handle != ctl->last_area)
+		return fail("vmap: only the last area can be mapped");
+	p = mmap(NULL, ctl->last_area_pages * ctl->page_size, PROT_READ | PROT_WRITE,
+		 MAP_SHARED, ctl->fd, ctl->last_area_offset);
+	if (p == MAP_FAILED)
+		return fail_errno(errno, "mmap of the area");
+	memset(p, 0x5a, ctl->last_area_pages * ctl->page_size);
+	ctl->area_map = p;
+	ctl->area_map_len = ctl->last_area_pages * ctl->page_size;
+	if (!ctl->quiet)
+		printf("area=%llu mapped at %p (written: 0x5a)\n",
+		       (unsigned long long)handle, p);
+	return 1;
+}
+
+static int cmd_vmallocinfo(struct ctl *ctl)
+{
+	return cat_debugfs(ctl, "vmallocinfo", NULL);
+}
+
+static const char * const level_names[] = { "?", "PGD", "P4D", "PUD", "PMD", "PTE" };
+
+static void print_flags(__u64 flags, __u32 level)
+{
+	static const struct {
+		__u64 bit;
+		const char *name;
+	} bits[] = {
+		{ EDUMM_PTE_P, "P" }, { EDUMM_PTE_RW, "RW" }, { EDUMM_PTE_US, "US" },
+		{ EDUMM_PTE_PWT, "PWT" }, { EDUMM_PTE_PCD, "PCD" }, { EDUMM_PTE_A, "A" },
+		{ EDUMM_PTE_D, "D" }, { EDUMM_PTE_PSE, "PSE" }, { EDUMM_PTE_G, "G" },
+		{ EDUMM_PTE_NX, "NX" },
+	};
+	int len = 0;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bits); i++) {
+		if (!(flags & bits[i].bit))
+			continue;
+		len += printf(" %s", bits[i].bit == EDUMM_PTE_PSE &&
+			      level == EDUMM_PGLEVEL_PTE ? "PAT" : bits[i].name);
+	}
+	printf("%*s", len < 22 ? 22 - len : 0, "");
+}
+
+/* The walk as the seeds draw it: the address cut into 9-bit indexes. */
+static void print_walk(const struct edumm_pgwalk *w, const char *what)
+{
+	static const char * const four[] = { "PGD", "PUD", "PMD", "PTE" };
+	static const char * const five[] = { "PGD", "P4D", "PUD", "PMD", "PTE" };
+	const char * const *names = w->paging_levels == 5 ? five : four;
+	bool real = w->out_flags & EDUMM_PGWALK_ADDR_REAL;
+	unsigned int top = 12 + 9 * w->paging_levels - 1, i;
+	__u64 va = w->vaddr;
+
+	printf("walk of %s %#018llx, %u-level paging\n", what, (unsigned long long)va,
+	       w->paging_levels);
+	if (real) {
+		printf("  bits %u..63: sign extension %#llx\n", top + 1,
+		       (unsigned long long)(va >> (top + 1)));
+		for (i = 0; i < w->paging_levels; i++) {
+			unsigned int shift = 12 + 9 * (w->paging_levels - 1 - i);
+
+			printf("  bits %2u..%2u  %-3s index %3llu\n", shift + 8, shift,
+			       names[i], (unsigned long long)((va >> shift) & 511));
+		}
+		printf("  bits 11..0   offset %#llx\n", (unsigned long long)(va & 4095));
+	} else {
+		printf("  (the address is hashed under kptr_restrict: no indexes shown)\n");
+	}
+	for (i = 0; i < w->nr_entries; i++) {
+		const struct edumm_pgwalk_entry *e = &w->entries[i];
+		bool present = e->flags & EDUMM_PTE_P;
+		bool leaf = i == w->nr_entries - 1 && w->result == EDUMM_PGWALK_MAPPED;
+
+		printf("  %s[%3u] = %#018llx ", level_names[e->level < 6 ? e->level : 0],
+		       e->index, (unsigned long long)e->value);
+		print_flags(e->flags, e->level);
+		if (!present)
+			printf(" not present\n");
+		else if (leaf)
+			printf(" -> page frame %#llx\n", (unsigned long long)e->pfn);
+		else
+			printf(" -> next table at pfn %#llx\n", (unsigned long long)e->pfn);
+	}
+	if (w->result == EDUMM_PGWALK_MAPPED)
+		printf("  => physical address %#llx (pfn %#llx, a %llu KiB page)%s\n",
+		       (unsigned long long)w->phys, (unsigned long long)w->pfn,
+		       (unsigned long long)w->page_size >> 10,
+		       w->out_flags & EDUMM_PGWALK_LOOKUP_OK ? ", lookup_address() agrees" : "");
+	else
+		printf("  => not present at %s%s\n", level_names[w->stop_level < 6 ?
+		       w->stop_level : 0],
+		       w->out_flags & EDUMM_PGWALK_LOOKUP_OK ? ", lookup_address() agrees" : "");
+}
+
+static int cmd_pgwalk(struct ctl *ctl)
+{
+	const char *spec = ctl->argv[0];
+	struct edumm_pgwalk w = { .mode = EDUMM_PGWALK_USER };
+	int stack_var = 1, ret;
+	__u64 addr;
+
+	if (!strcmp(spec, "stack")) {
+		addr = (uintptr_t)&stack_var;
+	} else if (!strcmp(spec, "touched") || !strcmp(spec, "untouched")) {
+		if (!ctl->scratch) {
+			/* two pages of one page table: the first written, the second not */
+			ctl->scratch = mmap(NULL, 4 * ctl->page_size, PROT_READ | PROT_WRITE,
+					    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (ctl->scratch == MAP_FAILED) {
+				ctl->scratch = NULL;
+				return fail_errno(errno, "mmap");
+			}
+			if (((uintptr_t)ctl->scratch >> 21) !=
+			    (((uintptr_t)ctl->scratch + ctl->page_size) >> 21))
+				ctl->scratch += 2 * ctl->page_size;
+			ctl->scratch[0] = 1;
+		}
+		addr = (uintptr_t)ctl->scratch + (spec[0] == 'u' ? ctl->page_size : 0);
+	} else if (!strcmp(spec, "vmap")) {
+		if (!ctl->area_map)
+			return fail("pgwalk vmap: no area mapped (see vmap)");
+		addr = (uintptr_t)ctl->area_map;
+	} else if (parse_u64(spec, &addr)) {
+		return fail("pgwalk: '%s' is not an address", spec);
+	}
+	w.addr = addr;
+	ret = edumm_ioctl(ctl, EDUMM_IOC_PGWALK, &w);
+	if (ret)
+		return fail_errno(-ret, "EDUMM_IOC_PGWALK");
+	print_walk(&w, "user address");
+	return 1;
+}
+
+static int cmd_vwalk(struct ctl *ctl)
+{
+	struct edumm_pgwalk w = { .mode = EDUMM_PGWALK_VMALLOC };
+	int ret;
+
+	if (area_handle(ctl, ctl->argv[0], &w.handle) ||
+	    parse_u64(ctl->argv[1], &w.offset))
+		return fail("vwalk: needs an area and a byte offset");
+	ret = edumm_ioctl(ctl, EDUMM_IOC_PGWALK, &w);
+	if (ret)
+		return fail_errno(-ret, "EDUMM_IOC_PGWALK");
+	print_walk(&w, "kernel (vmalloc) address");
+	return 2;
+}
+
 static const struct ctl_cmd ctl_cmds[] = {
 	{ "version", 0, cmd_version, "",
 	  "print the module's interface version" },
@@ -893,6 +1172,20 @@ static const struct ctl_cmd ctl_cmds[] = {
 	  "print debugfs edumm/kmalloc (per class)" },
 	{ "slab-stats", 0, cmd_slab_stats, "",
 	  "print debugfs edumm/slab_stats" },
+	{ "vmalloc", 1, cmd_vmalloc, "SIZE",
+	  "allocate a vmalloc area of SIZE bytes (Nk: KiB, Np: pages)\n"
+	  "\tand print area=A pages=N mmap_offset=O" },
+	{ "vfree", 1, cmd_vfree, "A|last", "free a vmalloc area" },
+	{ "vdescribe", 1, cmd_vdescribe, "A|last",
+	  "print an area's size, kernel start and the pfn of each page" },
+	{ "vmap", 1, cmd_vmap, "last", "mmap the last area and write 0x5a to it" },
+	{ "vmallocinfo", 0, cmd_vmallocinfo, "", "print debugfs edumm/vmallocinfo" },
+	{ "pgwalk", 1, cmd_pgwalk, "ADDR|stack|touched|untouched|vmap",
+	  "walk a user address of this process through its page tables\n"
+	  "\t(touched/untouched: a written and a never-touched anonymous\n"
+	  "\tpage; vmap: the first page of the area mapped by vmap)" },
+	{ "vwalk", 2, cmd_vwalk, "A|last OFFSET",
+	  "walk the kernel address of byte OFFSET of an area" },
 };
 
 #define NR_CTL_CMDS	ARRAY_SIZE(ctl_cmds)

@@ -35,6 +35,8 @@
  *                       every queued fn (may sleep)
  *   edumm_current_pid() pid of the calling task (store_user)
  *   edumm_jiffies()     a tick counter (store_user's "when", reap timing)
+ *   rbtree              the kernel's <linux/rbtree.h> (the shim links the
+ *                       kernel's own tools/lib/rbtree.c)
  */
 #ifndef _EDUMM_ENV_H
 #define _EDUMM_ENV_H
@@ -63,6 +65,7 @@
 #include <linux/bits.h>
 #include <linux/kernel.h>
 #include <linux/random.h>
+#include <linux/rbtree.h>
 #include <linux/stop_machine.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -99,6 +102,14 @@ struct edumm_mutex {
 
 /* The core's idea of a page frame number and page size is the kernel's. */
 #define EDUMM_PAGE_SHIFT		PAGE_SHIFT
+
+/*
+ * Formats of kernel addresses in /proc-style text (vmap.c): a pointer
+ * under kptr_restrict ("0x%pK": hashed, real or zero, decided for the
+ * reader as /proc/vmallocinfo does) and a code address as a symbol.
+ */
+#define EDUMM_KPTR_FMT			"0x%pK"
+#define EDUMM_SYM_FMT			"%pS"
 
 static inline unsigned int edumm_cpu_get(void)
 {

@@ -148,6 +148,46 @@ static inline bool list_empty(const struct list_head *head)
 	(list_empty(ptr) ? NULL : list_first_entry(ptr, type, member))
 #define list_for_each(pos, head) \
 	for (pos = (head)->next; pos != (head); pos = pos->next)
+#define list_next_entry(pos, member) \
+	list_entry((pos)->member.next, __typeof__(*(pos)), member)
+#define list_for_each_entry(pos, head, member)				\
+	for (pos = list_first_entry(head, __typeof__(*pos), member);	\
+	     &pos->member != (head);					\
+	     pos = list_next_entry(pos, member))
+
+/*
+ * <linux/rbtree.h>: the declarations of the kernel's tools/include copy,
+ * whose tools/lib/rbtree.c the test Makefiles compile and link (as the
+ * kernel's own tools/testing does); struct rb_node must keep its layout.
+ */
+struct rb_node {
+	unsigned long __rb_parent_color;
+	struct rb_node *rb_right;
+	struct rb_node *rb_left;
+} __attribute__((aligned(sizeof(long))));
+
+struct rb_root {
+	struct rb_node *rb_node;
+};
+
+#define RB_ROOT			((struct rb_root) { NULL, })
+#define rb_entry(ptr, type, member) container_of(ptr, type, member)
+
+void rb_insert_color(struct rb_node *node, struct rb_root *root);
+void rb_erase(struct rb_node *node, struct rb_root *root);
+struct rb_node *rb_next(const struct rb_node *node);
+struct rb_node *rb_prev(const struct rb_node *node);
+struct rb_node *rb_first(const struct rb_root *root);
+struct rb_node *rb_last(const struct rb_root *root);
+
+static inline void rb_link_node(struct rb_node *node, struct rb_node *parent,
+				struct rb_node **rb_link)
+{
+	node->__rb_parent_color = (unsigned long)parent;
+	node->rb_left = NULL;
+	node->rb_right = NULL;
+	*rb_link = node;
+}
 
 static inline void list_del(struct list_head *entry)
 {
@@ -255,6 +295,10 @@ extern unsigned long edumm_shim_meta_bytes;
 
 #define EDUMM_MAX_NUMNODES	64
 #define EDUMM_PAGE_SHIFT	12
+
+/* No %pK / %pS in libc: plain pointers ("0x..."). */
+#define EDUMM_KPTR_FMT		"%p"
+#define EDUMM_SYM_FMT		"%p"
 
 #define EDUMM_WARN_ON_ONCE(cond) ({					\
 	bool __c = !!(cond);						\
