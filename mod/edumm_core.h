@@ -422,6 +422,8 @@ struct edumm_page *edumm_rmqueue_pcplist(struct edumm_zone *zone, unsigned int o
 int edumm_free_unref_page(struct edumm_zone *zone, struct edumm_page *page, unsigned int order);
 void edumm_drain_zone_pages(struct edumm_zone *zone, unsigned int cpu);
 void edumm_drain_all_pages(struct edumm_pool *pool);
+unsigned long edumm_alloc_pages_bulk(struct edumm_pool *pool, int mt, unsigned int alloc_flags,
+				     unsigned int nr, struct edumm_page **array);
 
 /*** stats.c: counters and snapshots ***/
 void edumm_count_cpu(struct edumm_pool *pool, unsigned int cpu, enum edumm_stat_item item,
