@@ -30,6 +30,7 @@ static_assert(sizeof(struct edumm_version) == 16);
 static_assert(sizeof(struct edumm_page_alloc) == 40);
 static_assert(sizeof(struct edumm_handle) == 8);
 static_assert(sizeof(struct edumm_info) == 120);
+static_assert(sizeof(struct edumm_bench) == 488);
 
 /* uapi flag bits are the core's (EDUMM_AF_*), passed through unchanged. */
 static_assert(EDUMM_ALLOC_HIGH == EDUMM_AF_HIGH);
@@ -137,6 +138,8 @@ static long edumm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return edumm_ioc_free(client, argp);
 	case EDUMM_IOC_INFO:
 		return edumm_ioc_info(argp);
+	case EDUMM_IOC_BENCH:
+		return edumm_ioc_bench(argp);
 	default:
 		return -ENOTTY;
 	}

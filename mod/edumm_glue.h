@@ -9,6 +9,7 @@
  *   client.c   one client per open /dev/edumm: handles, blocks, mmap
  *   chardev.c  the misc device: file operations and ioctl marshalling
  *   debugfs.c  /sys/kernel/debug/edumm/
+ *   bench.c    EDUMM_IOC_BENCH, with its workloads in bench_*.c (bench.h)
  *
  * Lock order of the glue (outermost first), above the core's own order
  * (pool->check_lock, pcp->lock, zone->lock; see edumm_core.h):
@@ -48,6 +49,9 @@ void edumm_client_exit(void);
 /*** chardev.c ***/
 int edumm_chardev_init(void);
 void edumm_chardev_exit(void);
+
+/*** bench.c ***/
+long edumm_ioc_bench(void __user *argp);
 
 /*** debugfs.c ***/
 void edumm_debugfs_init(void);
