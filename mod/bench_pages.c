@@ -6,7 +6,7 @@
  * Equivalent requests on both sides (Documentation/benchmarks.rst):
  *
  *   edumm:   edumm_alloc_pages(&edumm_pool, order, EDUMM_MT_UNMOVABLE, 0)
- *            edumm_free_pages(&edumm_pool, pfn, order)
+ *            edumm_free_block(&edumm_pool, page, order)
  *            edumm_alloc_pages_bulk(&edumm_pool, EDUMM_MT_UNMOVABLE, 0, ...)
  *   kernel:  alloc_pages(GFP_NOWAIT | __GFP_NOWARN, order)
  *            __free_pages(page, order)
@@ -44,7 +44,7 @@ static __always_inline void bp_free(const int backend, void *block, unsigned int
 	if (backend == EDUMM_BENCH_BACKEND_KERNEL)
 		__free_pages(block, order);
 	else
-		edumm_free_pages(&edumm_pool, edumm_page_to_pfn(&edumm_pool, block), order);
+		edumm_free_block(&edumm_pool, block, order);
 }
 
 /* PAGE_PAIR: one block allocated and freed. */
