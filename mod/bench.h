@@ -32,7 +32,7 @@ struct edumm_bench_thread;
 #define EDUMM_BENCH_NR_BACKENDS		(EDUMM_BENCH_BACKEND_KERNEL + 1)
 
 /* Largest cross-CPU ring: blocks in flight between the two CPUs. */
-#define EDUMM_BENCH_RING		256
+#define EDUMM_BENCH_RING		256U
 
 /*
  * One iteration of a workload's loop (or half of one, cross-CPU).
