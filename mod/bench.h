@@ -12,7 +12,8 @@
  * Adding a workload (e.g. the slab layer's object alloc+free):
  *   1. a number in enum edumm_bench_workload (uapi; 0x10.. for slab);
  *   2. a body: one __always_inline function taking the backend as a
- *      constant, expanded for both with EDUMM_BENCH_BODIES();
+ *      constant, and one three-line wrapper per backend calling it with
+ *      that constant (so each instance calls its allocator directly);
  *   3. a row in that file's table with its check() of order/size/batch;
  *   4. the table in edumm_bench_tables[] (bench.c), if it is a new file.
  */
@@ -41,6 +42,9 @@ struct edumm_bench_thread;
  */
 typedef int (*edumm_bench_fn)(struct edumm_bench_thread *t);
 
+/* Frees what a stopped cross-CPU run left in the ring. */
+typedef void (*edumm_bench_drain_fn)(struct edumm_bench_thread *t);
+
 /**
  * struct edumm_bench_wl - one row of a workload table
  * @id: its enum edumm_bench_workload number
@@ -61,7 +65,7 @@ struct edumm_bench_wl {
 	edumm_bench_fn body[EDUMM_BENCH_NR_BACKENDS];
 	edumm_bench_fn produce[EDUMM_BENCH_NR_BACKENDS];
 	edumm_bench_fn consume[EDUMM_BENCH_NR_BACKENDS];
-	void (*drain[EDUMM_BENCH_NR_BACKENDS])(struct edumm_bench_thread *t);
+	edumm_bench_drain_fn drain[EDUMM_BENCH_NR_BACKENDS];
 };
 
 /**
@@ -146,26 +150,10 @@ struct edumm_bench_thread {
 	unsigned int reps_done;
 };
 
-/*
- * EDUMM_BENCH_BODIES(name) - expand the __always_inline body
- * name(struct edumm_bench_thread *t, const int backend) into one function
- * per backend, name_edumm() and name_kernel(): the same source for both,
- * with the backend a compile-time constant so that each calls its
- * allocator directly.
- */
-#define EDUMM_BENCH_BODIES(name)					\
-static int name##_edumm(struct edumm_bench_thread *t)			\
-{									\
-	return name(t, EDUMM_BENCH_BACKEND_EDUMM);			\
-}									\
-static int name##_kernel(struct edumm_bench_thread *t)			\
-{									\
-	return name(t, EDUMM_BENCH_BACKEND_KERNEL);			\
-}
-
-#define EDUMM_BENCH_PER_BACKEND(name) {					\
-	[EDUMM_BENCH_BACKEND_EDUMM] = name##_edumm,			\
-	[EDUMM_BENCH_BACKEND_KERNEL] = name##_kernel,			\
+/* The per-backend arrays of struct edumm_bench_wl. */
+#define EDUMM_BENCH_PER_BACKEND(for_edumm, for_kernel) {		\
+	[EDUMM_BENCH_BACKEND_EDUMM] = for_edumm,			\
+	[EDUMM_BENCH_BACKEND_KERNEL] = for_kernel,			\
 }
 
 bool edumm_bench_wait(struct edumm_bench_thread *t, unsigned int *spins);

@@ -57,7 +57,16 @@ static __always_inline int page_pair(struct edumm_bench_thread *t, const int bac
 	bp_free(backend, block, t->order);
 	return 0;
 }
-EDUMM_BENCH_BODIES(page_pair)
+
+static int page_pair_edumm(struct edumm_bench_thread *t)
+{
+	return page_pair(t, EDUMM_BENCH_BACKEND_EDUMM);
+}
+
+static int page_pair_kernel(struct edumm_bench_thread *t)
+{
+	return page_pair(t, EDUMM_BENCH_BACKEND_KERNEL);
+}
 
 /* PAGE_OUTSTANDING: batch blocks allocated, then all freed. */
 static __always_inline int page_outstanding(struct edumm_bench_thread *t, const int backend)
@@ -79,7 +88,16 @@ static __always_inline int page_outstanding(struct edumm_bench_thread *t, const 
 	}
 	return ret;
 }
-EDUMM_BENCH_BODIES(page_outstanding)
+
+static int page_outstanding_edumm(struct edumm_bench_thread *t)
+{
+	return page_outstanding(t, EDUMM_BENCH_BACKEND_EDUMM);
+}
+
+static int page_outstanding_kernel(struct edumm_bench_thread *t)
+{
+	return page_outstanding(t, EDUMM_BENCH_BACKEND_KERNEL);
+}
 
 /* PAGE_BULK: batch order-0 pages in one bulk call, freed one by one. */
 static __always_inline int page_bulk(struct edumm_bench_thread *t, const int backend)
@@ -100,7 +118,16 @@ static __always_inline int page_bulk(struct edumm_bench_thread *t, const int bac
 	}
 	return got == n ? 0 : -ENOMEM;
 }
-EDUMM_BENCH_BODIES(page_bulk)
+
+static int page_bulk_edumm(struct edumm_bench_thread *t)
+{
+	return page_bulk(t, EDUMM_BENCH_BACKEND_EDUMM);
+}
+
+static int page_bulk_kernel(struct edumm_bench_thread *t)
+{
+	return page_bulk(t, EDUMM_BENCH_BACKEND_KERNEL);
+}
 
 /* Cross-CPU PAGE_PAIR, allocating side: a block into the ring. */
 static __always_inline int page_produce(struct edumm_bench_thread *t, const int backend)
@@ -109,6 +136,7 @@ static __always_inline int page_produce(struct edumm_bench_thread *t, const int 
 	unsigned int spins = 0;
 	void *block;
 
+	/* pairs with the consumer's release of tail: its slot is free */
 	while (t->pos - smp_load_acquire(&ring->tail) > ring->mask)
 		if (!edumm_bench_wait(t, &spins))
 			return -ECANCELED;
@@ -116,10 +144,20 @@ static __always_inline int page_produce(struct edumm_bench_thread *t, const int 
 	if (unlikely(!block))
 		return -ENOMEM;
 	ring->slot[t->pos & ring->mask] = block;
+	/* publishes the slot to the consumer's acquire of head */
 	smp_store_release(&ring->head, ++t->pos);
 	return 0;
 }
-EDUMM_BENCH_BODIES(page_produce)
+
+static int page_produce_edumm(struct edumm_bench_thread *t)
+{
+	return page_produce(t, EDUMM_BENCH_BACKEND_EDUMM);
+}
+
+static int page_produce_kernel(struct edumm_bench_thread *t)
+{
+	return page_produce(t, EDUMM_BENCH_BACKEND_KERNEL);
+}
 
 /* Cross-CPU PAGE_PAIR, freeing side: a block out of the ring. */
 static __always_inline int page_consume(struct edumm_bench_thread *t, const int backend)
@@ -128,15 +166,26 @@ static __always_inline int page_consume(struct edumm_bench_thread *t, const int 
 	unsigned int spins = 0;
 	void *block;
 
+	/* pairs with the producer's release of head: the slot is filled */
 	while (smp_load_acquire(&ring->head) == t->pos)
 		if (!edumm_bench_wait(t, &spins))
 			return -ECANCELED;
 	block = ring->slot[t->pos & ring->mask];
+	/* the slot was read: hand it back to the producer's acquire of tail */
 	smp_store_release(&ring->tail, ++t->pos);
 	bp_free(backend, block, t->order);
 	return 0;
 }
-EDUMM_BENCH_BODIES(page_consume)
+
+static int page_consume_edumm(struct edumm_bench_thread *t)
+{
+	return page_consume(t, EDUMM_BENCH_BACKEND_EDUMM);
+}
+
+static int page_consume_kernel(struct edumm_bench_thread *t)
+{
+	return page_consume(t, EDUMM_BENCH_BACKEND_KERNEL);
+}
 
 /* After a stopped cross-CPU run: free what the consumer did not take. */
 static __always_inline void page_drain(struct edumm_bench_thread *t, const int backend)
@@ -185,22 +234,22 @@ const struct edumm_bench_wl edumm_bench_page_workloads[] = {
 		.id = EDUMM_BENCH_PAGE_PAIR,
 		.name = "page_pair",
 		.check = page_pair_check,
-		.body = EDUMM_BENCH_PER_BACKEND(page_pair),
-		.produce = EDUMM_BENCH_PER_BACKEND(page_produce),
-		.consume = EDUMM_BENCH_PER_BACKEND(page_consume),
-		.drain = EDUMM_BENCH_PER_BACKEND(page_drain),
+		.body = EDUMM_BENCH_PER_BACKEND(page_pair_edumm, page_pair_kernel),
+		.produce = EDUMM_BENCH_PER_BACKEND(page_produce_edumm, page_produce_kernel),
+		.consume = EDUMM_BENCH_PER_BACKEND(page_consume_edumm, page_consume_kernel),
+		.drain = EDUMM_BENCH_PER_BACKEND(page_drain_edumm, page_drain_kernel),
 	},
 	{
 		.id = EDUMM_BENCH_PAGE_OUTSTANDING,
 		.name = "page_outstanding",
 		.check = page_outstanding_check,
-		.body = EDUMM_BENCH_PER_BACKEND(page_outstanding),
+		.body = EDUMM_BENCH_PER_BACKEND(page_outstanding_edumm, page_outstanding_kernel),
 	},
 	{
 		.id = EDUMM_BENCH_PAGE_BULK,
 		.name = "page_bulk",
 		.check = page_bulk_check,
-		.body = EDUMM_BENCH_PER_BACKEND(page_bulk),
+		.body = EDUMM_BENCH_PER_BACKEND(page_bulk_edumm, page_bulk_kernel),
 	},
 };
 

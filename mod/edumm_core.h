@@ -42,7 +42,7 @@
 #define EDUMM_MAX_CHUNK_ORDER	(EDUMM_MAX_ORDER - 1)
 #define EDUMM_MIN_CHUNK_ORDER	EDUMM_PAGEBLOCK_ORDER
 /* Most entries of the pfn lookup table (edumm_pool.slot_chunk): 1 MiB. */
-#define EDUMM_MAX_SLOTS		(1UL << 19)
+#define EDUMM_MAX_SLOTS		BIT(19)
 
 /**
  * enum edumm_mt - migrate types, numbered as the kernel's enum migratetype

@@ -1515,14 +1515,14 @@ static __u64 online_cpus(void)
 		fz_err("cannot read /sys/devices/system/cpu/online");
 	if (f)
 		fclose(f);
-	for (p = buf; sscanf(p, "%u", &a) == 1; ) {
+	for (p = buf; *p >= '0' && *p <= '9'; ) {
+		a = strtoul(p, &p, 10);
 		b = a;
-		p += strspn(p, "0123456789");
 		if (*p == '-') {
 			p++;
-			if (sscanf(p, "%u", &b) != 1)
+			if (*p < '0' || *p > '9')
 				break;
-			p += strspn(p, "0123456789");
+			b = strtoul(p, &p, 10);
 		}
 		for (; a <= b && a < 64; a++)
 			mask |= 1ULL << a;

@@ -146,7 +146,6 @@ static __u64 row_mask(const struct row *r)
 static char *csv;
 static size_t csv_len, csv_cap;
 
-__attribute__((format(printf, 1, 2)))
 static void csv_add(const char *fmt, ...)
 {
 	va_list ap;
@@ -238,7 +237,7 @@ static int run_one(int fd, const struct row *r, __u32 backend, unsigned int roun
  * default in Debian's kernel: CONFIG_INIT_ON_ALLOC_DEFAULT_ON=y), which
  * edumm's core does not: make bench boots with init_on_alloc=0.
  */
-static const char *init_on_alloc(void)
+static const char *zeroing_state(void)
 {
 	char line[4096] = "";
 	FILE *f = fopen("/proc/cmdline", "r");
@@ -286,13 +285,13 @@ static void print_pcp(const char *who, const char *path)
 	while (fgets(line, sizeof(line), f)) {
 		int v;
 
-		if (sscanf(line, "Node %*d, zone %63s", zone) == 1)
+		if (sscanf(line, "Node %*d, zone %63s", zone) == 1) {
 			cpu = -1;
-		else if (sscanf(line, " cpu: %d", &v) == 1)
+		} else if (sscanf(line, " cpu: %d", &v) == 1) {
 			cpu = v;
-		else if (cpu == 0 && sscanf(line, " high: %d", &v) == 1)
+		} else if (cpu == 0 && sscanf(line, " high: %d", &v) == 1) {
 			high = v;
-		else if (cpu == 0 && sscanf(line, " batch: %d", &v) == 1) {
+		} else if (cpu == 0 && sscanf(line, " batch: %d", &v) == 1) {
 			printf("pcp %-6s zone %-8s cpu 0: high %d batch %d\n", who, zone, high, v);
 			csv_add("# pcp_%s_%s_high=%d pcp_%s_%s_batch=%d\n", who, zone, high, who,
 				zone, v);
@@ -302,7 +301,7 @@ static void print_pcp(const char *who, const char *path)
 	fclose(f);
 }
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: edumm-bench [--ops N] [--reps R] [--rounds K] [--only SUBSTR]\n"
@@ -344,16 +343,16 @@ int main(int argc, char **argv)
 			opt_only = optarg;
 			break;
 		case 'h':
-			usage(stdout);
+			print_usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
+			print_usage(stderr);
 			return 2;
 		}
 	}
 	if (!opt_ops || opt_ops > EDUMM_BENCH_MAX_ITERATIONS || !opt_reps ||
 	    opt_reps > EDUMM_BENCH_MAX_REPS || !opt_rounds || opt_rounds > MAX_ROUNDS) {
-		usage(stderr);
+		print_usage(stderr);
 		return 2;
 	}
 	fd = open(DEV, O_RDWR);
@@ -362,14 +361,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	uname(&uts);
-	if (!strcmp(init_on_alloc(), "on"))
-		fprintf(stderr, "edumm-bench: warning: the kernel zeroes the pages it allocates"
-			" (boot with init_on_alloc=0 to compare like with like)\n");
+	if (!strcmp(zeroing_state(), "on"))
+		fprintf(stderr, "edumm-bench: warning: %s\n",
+			"the kernel zeroes its pages (boot with init_on_alloc=0)");
 	csv_add("# guest_kernel=%s guest_cpus=%ld init_on_alloc=%s ops=%lu reps=%u rounds=%u\n",
-		uts.release, sysconf(_SC_NPROCESSORS_ONLN), init_on_alloc(), opt_ops, opt_reps,
+		uts.release, sysconf(_SC_NPROCESSORS_ONLN), zeroing_state(), opt_ops, opt_reps,
 		opt_rounds);
-	csv_add("kind,workload,mode,order,batch,cpus,backend,round,rep,ops,ns,cycles,"
-		"ns_per_op,cycles_per_op,empty_ns\n");
+	csv_add("%s,%s\n", "kind,workload,mode,order,batch,cpus,backend,round,rep",
+		"ops,ns,cycles,ns_per_op,cycles_per_op,empty_ns");
 
 	printf("%-28s %12s %12s %8s %21s %21s\n", "workload", "edumm ns/op", "kernel ns/op",
 	       "ratio", "edumm min-max", "kernel min-max");

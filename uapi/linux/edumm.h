@@ -173,11 +173,11 @@ struct edumm_info {
  * signal ends a running benchmark early with -EINTR; everything it had
  * allocated is freed first.
  */
-#define EDUMM_BENCH_MAX_ITERATIONS	(1U << 20)
+#define EDUMM_BENCH_MAX_ITERATIONS	0x100000U	/* 2^20 */
 #define EDUMM_BENCH_MAX_REPS		16
 #define EDUMM_BENCH_MAX_CPUS		16
 #define EDUMM_BENCH_MAX_BATCH_PAGES	1024U
-#define EDUMM_BENCH_MAX_OPS		(1ULL << 24)
+#define EDUMM_BENCH_MAX_OPS		0x1000000ULL	/* 2^24 */
 
 /**
  * enum edumm_bench_workload - what one iteration of the timed loop does
