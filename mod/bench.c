@@ -420,6 +420,11 @@ long edumm_ioc_bench(void __user *argp)
 	/* cross-CPU: at most EDUMM_BENCH_MAX_BATCH_PAGES pages in flight */
 	run->ring.mask = min(EDUMM_BENCH_RING, EDUMM_BENCH_MAX_BATCH_PAGES >> req->order) - 1;
 
+	ret = wl->setup ? wl->setup(run) : 0;
+	if (ret) {
+		edumm_bench_free(run);
+		return ret;
+	}
 	ret = edumm_bench_create(run);
 	if (!ret)
 		ret = edumm_bench_run(run);
@@ -428,6 +433,8 @@ long edumm_ioc_bench(void __user *argp)
 		if (copy_to_user(argp, req, sizeof(*req)))
 			ret = -EFAULT;
 	}
+	if (wl->teardown)
+		wl->teardown(run);
 	edumm_bench_free(run);
 	return ret;
 }

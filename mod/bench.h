@@ -28,6 +28,7 @@
 
 struct task_struct;
 struct edumm_bench_thread;
+struct edumm_bench_run;
 
 /* Backends, as the uapi numbers them: index of the per-backend arrays. */
 #define EDUMM_BENCH_NR_BACKENDS		(EDUMM_BENCH_BACKEND_KERNEL + 1)
@@ -57,6 +58,9 @@ typedef void (*edumm_bench_drain_fn)(struct edumm_bench_thread *t);
  * @consume: cross-CPU mode, the freeing CPU's iteration
  * @drain: cross-CPU mode, frees what is left in the ring after a stopped
  *	run (the threads have exited)
+ * @setup: optional, before the threads start: e.g. create the kmem_cache
+ *	the kernel side allocates from, into run->priv; 0 or an errno
+ * @teardown: optional, after they stopped: undo @setup
  */
 struct edumm_bench_wl {
 	u32 id;
@@ -66,6 +70,8 @@ struct edumm_bench_wl {
 	edumm_bench_fn produce[EDUMM_BENCH_NR_BACKENDS];
 	edumm_bench_fn consume[EDUMM_BENCH_NR_BACKENDS];
 	edumm_bench_drain_fn drain[EDUMM_BENCH_NR_BACKENDS];
+	int (*setup)(struct edumm_bench_run *run);
+	void (*teardown)(struct edumm_bench_run *run);
 };
 
 /**
@@ -98,6 +104,7 @@ struct edumm_bench_ring {
  * @done: completed by the last thread to finish
  * @err: the first error of a thread (0 if none)
  * @ring: cross-CPU mode's ring
+ * @priv: the workload's, from its setup()
  * @threads: one per CPU of the mask, in mask order
  */
 struct edumm_bench_run {
@@ -110,6 +117,7 @@ struct edumm_bench_run {
 	struct completion done;
 	atomic_t err;
 	struct edumm_bench_ring ring;
+	void *priv;
 	struct edumm_bench_thread *threads;
 };
 
