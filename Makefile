@@ -55,6 +55,7 @@ CHECKPATCH_FLAGS := --strict --no-tree --show-types --color=never --quiet
 # Shell scripts of the build and test infrastructure, for shellcheck.
 SHELL_SCRIPTS := $(addprefix $(SRCDIR)/,scripts/setup-deps scripts/kernel-env \
 		   scripts/ksrc-extract scripts/vm-run scripts/debug-kernel .ci/run \
+		   scripts/bench \
 		   tools/testing/fuzz/run-fuzz)
 SH_SCRIPTS := $(addprefix $(SRCDIR)/,scripts/vm/init scripts/vm/edumm-demo) \
 	      $(wildcard $(SRCDIR)/selftests/*.sh)
@@ -205,6 +206,15 @@ check-debug: deps
 		EDUMM_FUZZ_FAIL_CALLS=$(DEBUG_FUZZ_FAIL_CALLS) \
 		/selftests/run_all.sh
 
+# Benchmarks: edumm against the kernel's own allocators in one VM boot,
+# as ratios (scripts/bench, Documentation/benchmarks.rst).  BENCH_SMP=N
+# vCPUs (default 2); BENCH_OPS, BENCH_REPS, BENCH_ROUNDS, BENCH_ONLY.
+# Results in build/bench/<timestamp>/.
+.PHONY: bench
+bench: deps
+	$(MAKE) -f $(SRCDIR)/Makefile --no-print-directory module tools
+	$(SRCDIR)/scripts/bench
+
 clean:
 	@if [ -f "$(KDIR)/Makefile" ]; then $(MAKE) -C $(KDIR) M=$(SRCDIR) clean; else \
 		cd $(SRCDIR) && find . -path ./build -prune -o \( \
@@ -232,6 +242,9 @@ help:
 	@echo '                 prints "check: N passed, M failed"'
 	@echo '  clean        - remove build products and logs'
 	@echo '  distclean    - clean, and remove build/ (extracted kernel files, VM logs)'
+	@echo '  bench        - boot the VM and time edumm against the kernel'"'"'s allocators,'
+	@echo '                 interleaved: table, CSV and PNG in build/bench/<timestamp>/'
+	@echo '                 (BENCH_SMP=N vCPUs, default 2; see scripts/bench)'
 	@echo '  help         - this text'
 	@echo
 	@echo 'Check stages (each also a target):'

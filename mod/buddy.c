@@ -690,48 +690,48 @@ static int edumm_free_to_buddy(struct edumm_zone *zone, struct edumm_page *page,
 }
 
 /**
- * edumm_free_pages() - free a block allocated by edumm_alloc_pages()
+ * edumm_free_block() - free a block by its head descriptor
  * @pool: the pool
- * @pfn: pfn of the block's first page
+ * @page: the head descriptor edumm_alloc_pages() returned (inside
+ *	pool->pages)
  * @order: the order it was allocated with
  *
- * A free of a pfn outside the pool or not the head of an allocated block,
- * of a block that is already free, or with the wrong order, is refused:
- * the pool is left untouched, a counter is bumped and an error is logged.
+ * What __free_pages() is to a struct page: the in-kernel entry point,
+ * without the pfn lookup of edumm_free_pages() (which costs as much as the
+ * rest of an order-0 free: Documentation/benchmarks.rst).  The state of
+ * the block is checked all the same: a block that is already free, not
+ * the head of an allocated block, or of another order is refused, the
+ * pool is left untouched, a counter is bumped and an error is logged.
  * Orders up to EDUMM_COSTLY_ORDER go to the per-CPU list of the calling
  * CPU (free_unref_page()), larger ones straight to the buddy.
  *
  * Context: process context or any context that may spin; does not sleep.
  * Return: 0, or -EINVAL if the free was refused.
  */
-int edumm_free_pages(struct edumm_pool *pool, unsigned long pfn, unsigned int order)
+int edumm_free_block(struct edumm_pool *pool, struct edumm_page *page, unsigned int order)
 {
-	struct edumm_page *page = edumm_pfn_to_page(pool, pfn);
 	struct edumm_zone *zone;
 	u32 flags;
 	int ret;
 
-	if (!page) {
-		edumm_count(pool, EDUMM_BAD_FREE_NOT_HEAD, 1);
-		edumm_report("free of pfn %#lx: not a pool page\n", pfn);
-		return -EINVAL;
-	}
 	flags = READ_ONCE(page->flags);
 	if (flags & (EDUMM_PG_BUDDY | EDUMM_PG_PCP)) {
 		edumm_count(pool, EDUMM_BAD_FREE_DOUBLE, 1);
-		edumm_report("double free of pfn %#lx order %u\n", pfn, order);
+		edumm_report("double free of pfn %#lx order %u\n",
+			     edumm_page_to_pfn(pool, page), order);
 		return -EINVAL;
 	}
 	if (!(flags & EDUMM_PG_HEAD)) {
 		edumm_count(pool, EDUMM_BAD_FREE_NOT_HEAD, 1);
-		edumm_report("free of pfn %#lx: not the head of an allocated block\n", pfn);
+		edumm_report("free of pfn %#lx: not the head of an allocated block\n",
+			     edumm_page_to_pfn(pool, page));
 		return -EINVAL;
 	}
 	/* unlocked: a block being freed twice at once may change under us */
 	if (order >= EDUMM_MAX_ORDER || READ_ONCE(page->order) != order) {
 		edumm_count(pool, EDUMM_BAD_FREE_ORDER, 1);
 		edumm_report("free of pfn %#lx with order %u, allocated with order %u\n",
-			     pfn, order, READ_ONCE(page->order));
+			     edumm_page_to_pfn(pool, page), order, READ_ONCE(page->order));
 		return -EINVAL;
 	}
 	zone = edumm_page_zone(pool, page);
@@ -742,7 +742,32 @@ int edumm_free_pages(struct edumm_pool *pool, unsigned long pfn, unsigned int or
 	if (ret) {
 		/* another free of the same block won the race */
 		edumm_count(pool, EDUMM_BAD_FREE_DOUBLE, 1);
-		edumm_report("double free of pfn %#lx order %u\n", pfn, order);
+		edumm_report("double free of pfn %#lx order %u\n",
+			     edumm_page_to_pfn(pool, page), order);
 	}
 	return ret;
+}
+
+/**
+ * edumm_free_pages() - free a block allocated by edumm_alloc_pages()
+ * @pool: the pool
+ * @pfn: pfn of the block's first page
+ * @order: the order it was allocated with
+ *
+ * edumm_free_block() of the descriptor of @pfn.  A pfn outside the pool is
+ * refused like a free of a page that is not the head of a block.
+ *
+ * Context: process context or any context that may spin; does not sleep.
+ * Return: 0, or -EINVAL if the free was refused.
+ */
+int edumm_free_pages(struct edumm_pool *pool, unsigned long pfn, unsigned int order)
+{
+	struct edumm_page *page = edumm_pfn_to_page(pool, pfn);
+
+	if (!page) {
+		edumm_count(pool, EDUMM_BAD_FREE_NOT_HEAD, 1);
+		edumm_report("free of pfn %#lx: not a pool page\n", pfn);
+		return -EINVAL;
+	}
+	return edumm_free_block(pool, page, order);
 }

@@ -30,6 +30,7 @@ static_assert(sizeof(struct edumm_version) == 16);
 static_assert(sizeof(struct edumm_page_alloc) == 40);
 static_assert(sizeof(struct edumm_handle) == 8);
 static_assert(sizeof(struct edumm_info) == 120);
+static_assert(sizeof(struct edumm_bench) == 488);
 
 /* uapi flag bits are the core's (EDUMM_AF_*), passed through unchanged. */
 static_assert(EDUMM_ALLOC_HIGH == EDUMM_AF_HIGH);
@@ -154,6 +155,8 @@ static long edumm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case EDUMM_IOC_CORRUPT:
 		/* the slab layer: client_slab.c */
 		return edumm_slab_ioctl(edumm_client_slab(client), cmd, argp);
+	case EDUMM_IOC_BENCH:
+		return edumm_ioc_bench(argp);
 	default:
 		/* 0x30..0x3f: vmalloc areas and the walker (client_vmalloc.c) */
 		if (_IOC_TYPE(cmd) == EDUMM_IOC_MAGIC &&

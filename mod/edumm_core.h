@@ -41,6 +41,8 @@
 #define EDUMM_COSTLY_ORDER	3	/* PAGE_ALLOC_COSTLY_ORDER: pcp up to here */
 #define EDUMM_MAX_CHUNK_ORDER	(EDUMM_MAX_ORDER - 1)
 #define EDUMM_MIN_CHUNK_ORDER	EDUMM_PAGEBLOCK_ORDER
+/* Most entries of the pfn lookup table (edumm_pool.slot_chunk): 1 MiB. */
+#define EDUMM_MAX_SLOTS		BIT(19)
 
 /**
  * enum edumm_mt - migrate types, numbered as the kernel's enum migratetype
@@ -318,6 +320,13 @@ struct edumm_fault_attr {
  * @pb_mt: migratetype of each pageblock, indexed by descriptor index
  *	>> EDUMM_PAGEBLOCK_ORDER; written under the owning zone's lock
  * @nr_pages: pool size in pages
+ * @slot_base: first pfn covered by @slot_chunk
+ * @nr_slots: entries in @slot_chunk
+ * @slot_chunk: for each run of EDUMM_MIN_CHUNK_ORDER pfns from @slot_base,
+ *	1 + the index of the chunk holding it, 0 if none: edumm_pfn_to_page()
+ *	in constant time (what the kernel's page sections give pfn_to_page());
+ *	NULL when the pool spans too many pfns, and a binary search of
+ *	@chunks does instead
  * @nodes: populated nodes, in nid order
  * @nr_nodes: entries in @nodes
  * @zones: the populated zones, by nid then zone type: walk this to visit
@@ -339,6 +348,9 @@ struct edumm_pool {
 	struct edumm_page *pages;
 	u8 *pb_mt;
 	unsigned long nr_pages;
+	unsigned long slot_base;
+	unsigned long nr_slots;
+	u16 *slot_chunk;
 	struct edumm_node *nodes;
 	unsigned int nr_nodes;
 	struct edumm_zone **zones;
@@ -410,6 +422,7 @@ struct edumm_page *edumm_alloc_pages(struct edumm_pool *pool, unsigned int order
 struct edumm_page *edumm_alloc_pages_lowest(struct edumm_pool *pool, unsigned int order,
 					    int mt, unsigned int alloc_flags);
 int edumm_free_pages(struct edumm_pool *pool, unsigned long pfn, unsigned int order);
+int edumm_free_block(struct edumm_pool *pool, struct edumm_page *page, unsigned int order);
 bool edumm_zone_watermark_ok(struct edumm_zone *zone, unsigned int order,
 			     unsigned long mark, unsigned int alloc_flags);
 void edumm_free_one_page(struct edumm_zone *zone, struct edumm_page *page,
@@ -426,11 +439,48 @@ struct edumm_page *edumm_rmqueue_pcplist(struct edumm_zone *zone, unsigned int o
 int edumm_free_unref_page(struct edumm_zone *zone, struct edumm_page *page, unsigned int order);
 void edumm_drain_zone_pages(struct edumm_zone *zone, unsigned int cpu);
 void edumm_drain_all_pages(struct edumm_pool *pool);
+unsigned long edumm_alloc_pages_bulk(struct edumm_pool *pool, int mt, unsigned int alloc_flags,
+				     unsigned int nr, struct edumm_page **array);
 
 /*** stats.c: counters and snapshots ***/
-void edumm_count_cpu(struct edumm_pool *pool, unsigned int cpu, enum edumm_stat_item item,
-		     unsigned long delta);
-void edumm_count(struct edumm_pool *pool, enum edumm_stat_item item, unsigned long delta);
+/*
+ * The counters are bumped on every allocation and free: inline, so that
+ * a bump costs an add, like __count_vm_events(), and not a call
+ * (Documentation/benchmarks.rst measured the difference).
+ */
+
+/**
+ * edumm_count_cpu() - add to a counter of the CPU the caller is pinned to
+ * @pool: the pool
+ * @cpu: the caller's CPU, from edumm_cpu_get()
+ * @item: the counter
+ * @delta: amount
+ *
+ * Context: pinned to @cpu (between edumm_cpu_get() and edumm_cpu_put()).
+ */
+static inline void edumm_count_cpu(struct edumm_pool *pool, unsigned int cpu,
+				   enum edumm_stat_item item, unsigned long delta)
+{
+	unsigned long *v = &pool->stats[cpu].v[item];
+
+	WRITE_ONCE(*v, *v + delta);
+}
+
+/**
+ * edumm_count() - add to a counter of the calling CPU
+ * @pool: the pool
+ * @item: the counter
+ * @delta: amount
+ *
+ * Context: any context that may disable preemption briefly.
+ */
+static inline void edumm_count(struct edumm_pool *pool, enum edumm_stat_item item,
+			       unsigned long delta)
+{
+	edumm_count_cpu(pool, edumm_cpu_get(), item, delta);
+	edumm_cpu_put();
+}
+
 void edumm_pool_snapshot(struct edumm_pool *pool, struct edumm_pool_snapshot *snap);
 
 /*** check.c: the invariant checker ***/

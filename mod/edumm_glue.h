@@ -14,6 +14,7 @@
  *   vmalloc_glue.c   edumm_vmalloc() and friends: the mapper over the pool
  *   client_vmalloc.c a client's vmalloc areas: ioctls 0x30..0x3f, mmap
  *   pgwalk.c   the page-table walker (EDUMM_IOC_PGWALK)
+ *   bench.c    EDUMM_IOC_BENCH, with its workloads in bench_*.c (bench.h)
  *
  * Lock order of the glue (outermost first), above the core's own order
  * (pool->check_lock, pcp->lock, zone->lock; see edumm_core.h):
@@ -82,6 +83,9 @@ void edumm_debugfs_slab_put(struct edumm_kmem_cache *s, const char *name);
 /*** chardev.c ***/
 int edumm_chardev_init(void);
 void edumm_chardev_exit(void);
+
+/*** bench.c ***/
+long edumm_ioc_bench(void __user *argp);
 
 /*** debugfs.c ***/
 void edumm_debugfs_init(void);

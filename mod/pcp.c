@@ -156,6 +156,38 @@ static int edumm_nr_pcp_free(struct edumm_pcp *pcp, int high, int batch, bool fr
 	return clamp(batch, min_nr_free, max_nr_free);
 }
 
+/*
+ * __rmqueue_pcplist(): pop a block off one of @pcp's lists, refilling the
+ * list from the buddy first when it is empty.  pcp->lock held, pinned to
+ * @cpu.
+ */
+static struct edumm_page *edumm_pcp_pop(struct edumm_zone *zone, struct edumm_pcp *pcp,
+					unsigned int cpu, unsigned int order, int mt)
+{
+	struct list_head *list = &pcp->lists[edumm_order_to_pindex(mt, order)];
+	struct edumm_page *page;
+
+	if (list_empty(list)) {
+		int batch = pcp->batch;
+		int got;
+
+		/* a batch of 1 (small zones) stays 1 at every order */
+		if (batch > 1)
+			batch = max(batch >> order, 2);
+		got = edumm_rmqueue_bulk(zone, order, batch, list, mt);
+		WRITE_ONCE(pcp->count, pcp->count + (got << order));
+		edumm_count_cpu(zone->pool, cpu, EDUMM_PCP_REFILL, 1);
+		if (!got)
+			return NULL;
+	}
+	page = list_first_entry(list, struct edumm_page, lru);
+	list_del_init(&page->lru);
+	WRITE_ONCE(pcp->count, pcp->count - (1 << order));
+	edumm_prep_new_page(zone->pool, page, order, mt);
+	edumm_count_cpu(zone->pool, cpu, EDUMM_PCP_ALLOC, 1);
+	return page;
+}
+
 /**
  * edumm_rmqueue_pcplist() - allocate a block from this CPU's list
  * @zone: the zone
@@ -171,30 +203,11 @@ struct edumm_page *edumm_rmqueue_pcplist(struct edumm_zone *zone, unsigned int o
 {
 	unsigned int cpu = edumm_cpu_get();
 	struct edumm_pcp *pcp = &zone->pcp[cpu];
-	struct list_head *list = &pcp->lists[edumm_order_to_pindex(mt, order)];
-	struct edumm_page *page = NULL;
+	struct edumm_page *page;
 
 	edumm_lock(&pcp->lock);
 	pcp->free_factor >>= 1;
-	if (list_empty(list)) {
-		int batch = pcp->batch;
-		int got;
-
-		/* a batch of 1 (small zones) stays 1 at every order */
-		if (batch > 1)
-			batch = max(batch >> order, 2);
-		got = edumm_rmqueue_bulk(zone, order, batch, list, mt);
-		WRITE_ONCE(pcp->count, pcp->count + (got << order));
-		edumm_count_cpu(zone->pool, cpu, EDUMM_PCP_REFILL, 1);
-		if (!got)
-			goto out_unlock;
-	}
-	page = list_first_entry(list, struct edumm_page, lru);
-	list_del_init(&page->lru);
-	WRITE_ONCE(pcp->count, pcp->count - (1 << order));
-	edumm_prep_new_page(zone->pool, page, order, mt);
-	edumm_count_cpu(zone->pool, cpu, EDUMM_PCP_ALLOC, 1);
-out_unlock:
+	page = edumm_pcp_pop(zone, pcp, cpu, order, mt);
 	edumm_unlock(&pcp->lock);
 	edumm_cpu_put();
 	return page;
@@ -300,4 +313,122 @@ void edumm_drain_all_pages(struct edumm_pool *pool)
 		for (cpu = 0; cpu < pool->nr_cpus; cpu++)
 			edumm_drain_zone_pages(zone, cpu);
 	}
+}
+
+/*
+ * The zone a bulk request is served from: the first zone of the local
+ * node, in zonelist order, that stays above its low watermark after
+ * @nr more pages (__alloc_pages_bulk() looks no further than the
+ * preferred node either).
+ */
+static struct edumm_zone *edumm_bulk_zone(struct edumm_pool *pool, int mt, unsigned int nr,
+					  unsigned int alloc_flags)
+{
+	int top = mt == EDUMM_MT_MOVABLE ? EDUMM_ZONE_MOVABLE : EDUMM_ZONE_NORMAL;
+	int local = edumm_numa_node_id();
+	unsigned int n;
+	int z;
+
+	for (n = 0; n < pool->nr_nodes; n++) {
+		struct edumm_node *node = &pool->nodes[n];
+
+		if (node->nid != local)
+			continue;
+		for (z = top; z >= 0; z--) {
+			struct edumm_zone *zone = &node->zones[z];
+
+			if (!edumm_zone_populated(zone))
+				continue;
+			if (edumm_zone_watermark_ok(zone, 0, zone->watermark[EDUMM_WMARK_LOW] + nr,
+						    alloc_flags))
+				return zone;
+		}
+	}
+	return NULL;
+}
+
+/**
+ * edumm_alloc_pages_bulk() - fill the empty slots of an array with pages
+ * @pool: the pool
+ * @mt: enum edumm_mt value below EDUMM_MT_PCPTYPES
+ * @alloc_flags: EDUMM_AF_* bits
+ * @nr: slots in @array
+ * @array: order-0 page heads; only NULL slots are filled
+ *
+ * The array variant of __alloc_pages_bulk() of Linux 6.1, with its
+ * semantics: slots that already hold a page are skipped; one missing page
+ * is left to edumm_alloc_pages(); otherwise the first zone of the local
+ * node that stays above the low watermark with @nr pages more is chosen,
+ * and the pages are taken from this CPU's per-CPU list of that zone under
+ * one pcp->lock (refilled from the buddy as it runs dry).  If the very
+ * first page cannot be had that way (no such zone, an empty zone,
+ * EDUMM_AF_NO_PCP), one page is allocated by edumm_alloc_pages(), with its
+ * slow path; if a later one cannot, the call returns what it has.  Fault
+ * injection is consulted once per call, like should_fail_alloc_page() in
+ * prepare_alloc_pages(): an injected failure returns with no page added.
+ *
+ * Context: process context or any context that may spin; does not sleep.
+ * Return: the index of the first slot still NULL, or @nr when every slot
+ * holds a page: like the kernel's, the count of populated slots at the
+ * start of @array.
+ */
+unsigned long edumm_alloc_pages_bulk(struct edumm_pool *pool, int mt, unsigned int alloc_flags,
+				     unsigned int nr, struct edumm_page **array)
+{
+	unsigned int nr_populated = 0, nr_account = 0;
+	struct edumm_zone *zone;
+	struct edumm_pcp *pcp;
+	unsigned int cpu;
+
+	while (nr_populated < nr && array[nr_populated])
+		nr_populated++;
+	if (nr_populated == nr)
+		return nr_populated;
+	if (mt < 0 || mt >= EDUMM_MT_PCPTYPES || (alloc_flags & ~EDUMM_AF_MASK))
+		return nr_populated;
+	if (nr - nr_populated == 1 || (alloc_flags & EDUMM_AF_NO_PCP))
+		goto failed;
+	/* prepare_alloc_pages(): should_fail_alloc_page() */
+	if (edumm_should_fail(&pool->fail, 1)) {
+		edumm_count(pool, EDUMM_FAIL_INJECTED, 1);
+		edumm_count(pool, EDUMM_ALLOC_FAIL, 1);
+		return nr_populated;
+	}
+	zone = edumm_bulk_zone(pool, mt, nr, alloc_flags & ~EDUMM_AF_HIGH);
+	if (!zone)
+		goto failed;
+
+	cpu = edumm_cpu_get();
+	pcp = &zone->pcp[cpu];
+	edumm_lock(&pcp->lock);
+	pcp->free_factor >>= 1;
+	while (nr_populated < nr) {
+		struct edumm_page *page;
+
+		if (array[nr_populated]) {
+			nr_populated++;
+			continue;
+		}
+		page = edumm_pcp_pop(zone, pcp, cpu, 0, mt);
+		if (!page) {
+			if (!nr_account) {
+				edumm_unlock(&pcp->lock);
+				edumm_cpu_put();
+				goto failed;
+			}
+			break;
+		}
+		nr_account++;
+		array[nr_populated++] = page;
+	}
+	edumm_unlock(&pcp->lock);
+	edumm_cpu_put();
+	return nr_populated;
+
+failed:
+	/* the single-page allocator, with its slow path, for one page */
+	array[nr_populated] = edumm_alloc_pages(pool, 0, mt, alloc_flags);
+	if (array[nr_populated])
+		nr_populated++;
+	return nr_populated;
 }

@@ -70,6 +70,17 @@ struct edumm_page *edumm_pfn_to_page(const struct edumm_pool *pool, unsigned lon
 {
 	unsigned int lo = 0, hi = pool->nr_chunks;
 
+	if (pool->slot_chunk) {
+		unsigned long slot = (pfn - pool->slot_base) >> EDUMM_MIN_CHUNK_ORDER;
+		const struct edumm_chunk *c;
+
+		/* pfn < slot_base wraps to a huge slot */
+		if (slot >= pool->nr_slots || !pool->slot_chunk[slot])
+			return NULL;
+		c = &pool->chunks[pool->slot_chunk[slot] - 1];
+		return &pool->pages[c->first + (pfn - c->start_pfn)];
+	}
+
 	while (lo < hi) {
 		unsigned int mid = lo + (hi - lo) / 2;
 		const struct edumm_chunk *c = &pool->chunks[mid];
@@ -244,6 +255,38 @@ static int edumm_pool_init_chunks(struct edumm_pool *pool,
 	return 0;
 }
 
+/*
+ * The pfn lookup table: chunks are naturally aligned and at least
+ * EDUMM_MIN_CHUNK_ORDER big, so each aligned run of that many pfns belongs
+ * to one chunk or to none.  A pool whose chunks span more than
+ * EDUMM_MAX_SLOTS such runs goes without (binary search).
+ */
+static int edumm_pool_init_slots(struct edumm_pool *pool)
+{
+	const struct edumm_chunk *last = &pool->chunks[pool->nr_chunks - 1];
+	unsigned long base = pool->chunks[0].start_pfn;
+	unsigned long nr = (last->start_pfn + (1UL << last->order) - base) >>
+			   EDUMM_MIN_CHUNK_ORDER;
+	unsigned int i;
+
+	if (nr > EDUMM_MAX_SLOTS)
+		return 0;
+	pool->slot_chunk = edumm_pool_alloc(pool, nr, sizeof(*pool->slot_chunk));
+	if (!pool->slot_chunk)
+		return -ENOMEM;
+	pool->slot_base = base;
+	pool->nr_slots = nr;
+	for (i = 0; i < pool->nr_chunks; i++) {
+		const struct edumm_chunk *c = &pool->chunks[i];
+		unsigned long s = (c->start_pfn - base) >> EDUMM_MIN_CHUNK_ORDER;
+		unsigned long n = 1UL << (c->order - EDUMM_MIN_CHUNK_ORDER);
+
+		while (n--)
+			pool->slot_chunk[s++] = i + 1;
+	}
+	return 0;
+}
+
 static void edumm_zone_init(struct edumm_pool *pool, struct edumm_node *node,
 			    struct edumm_zone *zone, int type)
 {
@@ -404,6 +447,9 @@ int edumm_pool_init(struct edumm_pool *pool, const struct edumm_chunk_desc *desc
 	ret = edumm_pool_init_chunks(pool, descs, nr);
 	if (ret)
 		goto out_destroy;
+	ret = edumm_pool_init_slots(pool);
+	if (ret)
+		goto out_destroy;
 	ret = -ENOMEM;
 	pool->pages = edumm_pool_alloc(pool, pool->nr_pages, sizeof(*pool->pages));
 	pool->pb_mt = edumm_pool_alloc(pool, pool->nr_pages >> EDUMM_PAGEBLOCK_ORDER,
@@ -457,6 +503,7 @@ unsigned long edumm_pool_destroy(struct edumm_pool *pool)
 	edumm_meta_free(pool->stats);
 	edumm_meta_free(pool->pb_mt);
 	edumm_meta_free(pool->pages);
+	edumm_meta_free(pool->slot_chunk);
 	edumm_meta_free(pool->chunks);
 	edumm_mutex_destroy(&pool->check_lock);
 	memset(pool, 0, sizeof(*pool));

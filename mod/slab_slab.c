@@ -520,8 +520,8 @@ static void edumm_slab_trim(struct edumm_kmem_cache_node *n, unsigned long keep_
 }
 
 /* free_block(): objects back into their slabs, node by node. */
-static void edumm_free_block(struct edumm_kmem_cache *s, void **objs, unsigned int nr,
-			     struct list_head *discard)
+static void edumm_slab_free_block(struct edumm_kmem_cache *s, void **objs,
+				  unsigned int nr, struct list_head *discard)
 {
 	unsigned int i;
 
@@ -585,7 +585,7 @@ static void edumm_cache_flusharray(struct edumm_kmem_cache *s, struct edumm_arra
 		}
 	}
 	edumm_unlock(&n->list_lock);
-	edumm_free_block(s, ac->entry, batchcount, discard);
+	edumm_slab_free_block(s, ac->entry, batchcount, discard);
 free_done:
 	ac->avail -= batchcount;
 	memmove(ac->entry, ac->entry + batchcount, sizeof(void *) * ac->avail);
@@ -619,7 +619,7 @@ static void edumm_drain_array(struct edumm_kmem_cache *s, struct edumm_array_cac
 	tofree = min(tofree, ac->avail);
 	if (!tofree)
 		return;
-	edumm_free_block(s, ac->entry, tofree, discard);
+	edumm_slab_free_block(s, ac->entry, tofree, discard);
 	ac->avail -= tofree;
 	memmove(ac->entry, ac->entry + tofree, sizeof(void *) * ac->avail);
 }
@@ -656,7 +656,7 @@ static void edumm_drain_shared(struct edumm_kmem_cache *s, struct edumm_kmem_cac
 		edumm_unlock(&n->list_lock);
 		if (!nr)
 			break;
-		edumm_free_block(s, tmp, nr, discard);
+		edumm_slab_free_block(s, tmp, nr, discard);
 		left -= nr;
 	}
 }

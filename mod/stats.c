@@ -42,37 +42,6 @@ const char * const edumm_stat_names[NR_EDUMM_STATS] = {
 };
 
 /**
- * edumm_count_cpu() - add to a counter of the CPU the caller is pinned to
- * @pool: the pool
- * @cpu: the caller's CPU, from edumm_cpu_get()
- * @item: the counter
- * @delta: amount
- *
- * Context: pinned to @cpu (between edumm_cpu_get() and edumm_cpu_put()).
- */
-void edumm_count_cpu(struct edumm_pool *pool, unsigned int cpu, enum edumm_stat_item item,
-		     unsigned long delta)
-{
-	unsigned long *v = &pool->stats[cpu].v[item];
-
-	WRITE_ONCE(*v, *v + delta);
-}
-
-/**
- * edumm_count() - add to a counter of the calling CPU
- * @pool: the pool
- * @item: the counter
- * @delta: amount
- *
- * Context: any context that may disable preemption briefly.
- */
-void edumm_count(struct edumm_pool *pool, enum edumm_stat_item item, unsigned long delta)
-{
-	edumm_count_cpu(pool, edumm_cpu_get(), item, delta);
-	edumm_cpu_put();
-}
-
-/**
  * edumm_pool_snapshot() - read the pool's page counts and counters
  * @pool: the pool
  * @snap: filled in

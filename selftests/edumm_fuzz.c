@@ -145,7 +145,7 @@
 #define PIN_PAGES		16	/* a pipe's default capacity */
 #define MAX_CHILDREN		2	/* live fork children of a process */
 #define MAX_DEPTH		2	/* fork generations below a worker */
-#define MAX_ARG			256	/* largest ioctl argument */
+#define MAX_ARG			512	/* largest ioctl argument */
 #define MAX_CACHES		8	/* slab caches one process tracks */
 #define MAX_OBJS		256	/* slab/kmalloc objects one process tracks */
 #define CANARY			64	/* guard bytes on each side of it */
@@ -282,12 +282,18 @@ struct fz_ioctl {
 	void (*done)(const void *in, const void *out);
 	/* optional: after an allowed error */
 	void (*failed)(const void *in, int err);
+	/*
+	 * optional: adjust the generated argument before the call, e.g. make
+	 * valid but slow values cheap (the benchmark's iteration counts)
+	 */
+	void (*prepare)(void *arg);
 };
 
-#define FZ_IOCTL(c, f, w, a, e, d, fl) {				\
+/* More members (e.g. .prepare = fn) may follow the seven. */
+#define FZ_IOCTL(c, f, w, a, e, d, fl, ...) {				\
 	.name = #c, .cmd = c, .fields = f,				\
 	.weight = w, .allocates = a, .expect = e, .done = d,		\
-	.failed = fl,							\
+	.failed = fl, ##__VA_ARGS__					\
 }
 
 static __u64 gen_order(void);
@@ -355,6 +361,13 @@ static __u64 gen_dead_vhandle(void);
 static bool vhandle_surely_dead(__u64 h);
 static __u64 gen_uptr(void);
 static __u64 gen_bad_uptr(void);
+static __u64 gen_bench_order(void);
+static __u64 gen_bench_small(void);
+static __u64 gen_bench_batch(void);
+static __u64 gen_bench_mask(void);
+static unsigned int expect_bench(const void *arg);
+static void bench_done(const void *in, const void *out);
+static void bench_prepare(void *arg);
 
 static struct fz_field version_fields[] = {
 	FZ_OUTPUT(struct edumm_version, major),
@@ -606,6 +619,34 @@ static struct fz_field pgwalk_fields[] = {
 	{ }
 };
 
+static struct fz_field bench_fields[] = {
+	FZ_FIELD(struct edumm_bench, workload, FK_RANGE, EDUMM_BENCH_PAGE_PAIR,
+		 EDUMM_BENCH_PAGE_BULK, E(EINVAL), NULL),
+	FZ_FIELD(struct edumm_bench, backend, FK_RANGE, EDUMM_BENCH_BACKEND_EDUMM,
+		 EDUMM_BENCH_BACKEND_KERNEL, E(EINVAL), NULL),
+	FZ_FIELD(struct edumm_bench, mode, FK_RANGE, EDUMM_BENCH_MODE_SINGLE,
+		 EDUMM_BENCH_MODE_CROSS_CPU, E(EINVAL), NULL),
+	/* order, size, batch, cpu_mask: valid or not together (expect_bench) */
+	FZ_FIELD(struct edumm_bench, order, FK_RANGE, 0, ~0U, 0, gen_bench_order),
+	FZ_FIELD(struct edumm_bench, size, FK_RANGE, 0, ~0U, 0, gen_bench_small),
+	FZ_FIELD(struct edumm_bench, batch, FK_RANGE, 0, ~0U, 0, gen_bench_batch),
+	FZ_FIELD(struct edumm_bench, iterations, FK_RANGE, 1,
+		 EDUMM_BENCH_MAX_ITERATIONS, E(EINVAL), gen_bench_small),
+	FZ_FIELD(struct edumm_bench, repetitions, FK_RANGE, 1,
+		 EDUMM_BENCH_MAX_REPS, E(EINVAL), gen_bench_small),
+	FZ_FIELD(struct edumm_bench, cpu_mask, FK_RANGE, 0, ~0ULL, 0, gen_bench_mask),
+	FZ_FIELD(struct edumm_bench, flags, FK_ZERO, 0, 0, E(EINVAL), NULL),
+	FZ_OUTPUT(struct edumm_bench, nr_cpus),
+	FZ_OUTPUT(struct edumm_bench, ops),
+	FZ_OUTPUT(struct edumm_bench, empty_ns),
+	FZ_OUTPUT(struct edumm_bench, empty_cycles),
+	FZ_ARRAY(struct edumm_bench, ns, sizeof(__u64), EDUMM_BENCH_MAX_REPS, FK_OUT),
+	FZ_ARRAY(struct edumm_bench, cycles, sizeof(__u64), EDUMM_BENCH_MAX_REPS, FK_OUT),
+	FZ_ARRAY(struct edumm_bench, cpu_ns, sizeof(__u64), EDUMM_BENCH_MAX_CPUS, FK_OUT),
+	FZ_ARRAY(struct edumm_bench, reserved, sizeof(__u64), 4, FK_ZERO),
+	{ }
+};
+
 /* Every ioctl of uapi/linux/edumm.h, one row each (see the top). */
 static struct fz_ioctl ioctls[] = {
 	FZ_IOCTL(EDUMM_IOC_VERSION, version_fields, 20, false,
@@ -658,6 +699,8 @@ static struct fz_ioctl ioctls[] = {
 		 expect_vdescribe, vdescribe_done, NULL),
 	FZ_IOCTL(EDUMM_IOC_PGWALK, pgwalk_fields, 40, false,
 		 expect_pgwalk, pgwalk_done, NULL),
+	FZ_IOCTL(EDUMM_IOC_BENCH, bench_fields, 4, true,
+		 expect_bench, bench_done, NULL, .prepare = bench_prepare),
 };
 
 #define NR_IOCTLS		ARRAY_SIZE(ioctls)
@@ -2227,6 +2270,174 @@ static void free_failed(const void *in, int err)
 			verify_sample(i);
 }
 
+/*** EDUMM_IOC_BENCH ***/
+
+/* Online CPUs below 64 (/sys/devices/system/cpu/online), read once. */
+static __u64 online_cpus(void)
+{
+	static __u64 mask;
+	unsigned int a, b;
+	char buf[256], *p;
+	FILE *f;
+
+	if (mask)
+		return mask;
+	f = fopen("/sys/devices/system/cpu/online", "r");
+	if (!f || !fgets(buf, sizeof(buf), f))
+		fz_err("cannot read /sys/devices/system/cpu/online");
+	if (f)
+		fclose(f);
+	for (p = buf; *p >= '0' && *p <= '9'; ) {
+		a = strtoul(p, &p, 10);
+		b = a;
+		if (*p == '-') {
+			p++;
+			if (*p < '0' || *p > '9')
+				break;
+			b = strtoul(p, &p, 10);
+		}
+		for (; a <= b && a < 64; a++)
+			mask |= 1ULL << a;
+		if (*p != ',')
+			break;
+		p++;
+	}
+	return mask;
+}
+
+static __u64 gen_bench_order(void)
+{
+	return chance(80) ? rnd_below(4) : rnd_below(EDUMM_MAX_ORDER);
+}
+
+/* 1..4 mostly, sometimes 0 (invalid for iterations and repetitions). */
+static __u64 gen_bench_small(void)
+{
+	return chance(95) ? 1 + rnd_below(4) : 0;
+}
+
+static __u64 gen_bench_batch(void)
+{
+	return chance(30) ? 0 : 1 + rnd_below(16);
+}
+
+/* A few online CPUs: one, two, all, or a random subset. */
+static __u64 gen_bench_mask(void)
+{
+	__u64 online = online_cpus(), m;
+
+	switch (rnd_below(4)) {
+	case 0:
+		m = online & -online;		/* the lowest */
+		break;
+	case 1:
+		m = online & ~(online & -online);
+		m = (online & -online) | (m & -m);	/* the two lowest */
+		break;
+	case 2:
+		m = online;
+		break;
+	default:
+		m = online & rnd();
+		break;
+	}
+	return m;
+}
+
+/*
+ * Keep calls cheap: valid but large counts become small ones.  And most of
+ * the time make order, size, batch and CPU mask fit the workload and mode,
+ * which independent fields rarely do, so that most calls run.
+ */
+static void bench_prepare(void *arg)
+{
+	struct edumm_bench *b = arg;
+	__u64 online = online_cpus();
+
+	if (chance(70)) {
+		b->size = 0;
+		if (b->mode == EDUMM_BENCH_MODE_CROSS_CPU)
+			b->workload = EDUMM_BENCH_PAGE_PAIR;
+		if (b->workload == EDUMM_BENCH_PAGE_PAIR) {
+			b->batch = 0;
+		} else {
+			if (b->workload == EDUMM_BENCH_PAGE_BULK || b->order >= EDUMM_MAX_ORDER)
+				b->order = 0;
+			b->batch = 1 + rnd_below(EDUMM_BENCH_MAX_BATCH_PAGES >> b->order < 16 ?
+						 EDUMM_BENCH_MAX_BATCH_PAGES >> b->order : 16);
+		}
+		if (b->mode == EDUMM_BENCH_MODE_SINGLE)
+			b->cpu_mask = online & -online;
+		else if (b->mode == EDUMM_BENCH_MODE_CROSS_CPU)
+			b->cpu_mask = (online & -online) |
+				      ((online & (online - 1)) & -(online & (online - 1)));
+		else if (!(b->cpu_mask & online))
+			b->cpu_mask = online;
+	}
+
+	if (b->iterations > 8 && b->iterations <= EDUMM_BENCH_MAX_ITERATIONS)
+		b->iterations = 1 + b->iterations % 8;
+	if (b->repetitions > 3 && b->repetitions <= EDUMM_BENCH_MAX_REPS)
+		b->repetitions = 1 + b->repetitions % 3;
+	if (b->batch > 16 && b->batch <= EDUMM_BENCH_MAX_BATCH_PAGES)
+		b->batch = 1 + b->batch % 16;
+}
+
+/* The rules of edumm_bench_validate() beyond each field's own range. */
+static unsigned int expect_bench(const void *arg)
+{
+	const struct edumm_bench *b = arg;
+	unsigned int nr = __builtin_popcountll(b->cpu_mask);
+	bool ok;
+
+	switch (b->workload) {
+	case EDUMM_BENCH_PAGE_PAIR:
+		ok = b->order < EDUMM_MAX_ORDER && !b->size && !b->batch;
+		break;
+	case EDUMM_BENCH_PAGE_OUTSTANDING:
+		ok = b->order < EDUMM_MAX_ORDER && !b->size && b->batch &&
+		     b->batch <= EDUMM_BENCH_MAX_BATCH_PAGES >> b->order;
+		break;
+	default:	/* EDUMM_BENCH_PAGE_BULK */
+		ok = !b->order && !b->size && b->batch &&
+		     b->batch <= EDUMM_BENCH_MAX_BATCH_PAGES;
+		break;
+	}
+	if (b->mode == EDUMM_BENCH_MODE_CROSS_CPU &&
+	    b->workload != EDUMM_BENCH_PAGE_PAIR)
+		ok = false;
+	if ((__u64)b->iterations * b->repetitions * (b->batch ? b->batch : 1) >
+	    EDUMM_BENCH_MAX_OPS)
+		ok = false;
+	if (!nr || nr > EDUMM_BENCH_MAX_CPUS || b->cpu_mask & ~online_cpus())
+		ok = false;
+	if ((b->mode == EDUMM_BENCH_MODE_SINGLE && nr != 1) ||
+	    (b->mode == EDUMM_BENCH_MODE_CROSS_CPU && nr != 2))
+		ok = false;
+	/* the edumm pool may be short: other processes hold blocks */
+	return ok ? E(OK) | E(ENOMEM) : E(EINVAL);
+}
+
+static void bench_done(const void *in, const void *out)
+{
+	const struct edumm_bench *b = out;
+	unsigned int i;
+
+	(void)in;
+	if (b->nr_cpus != (__u32)__builtin_popcountll(b->cpu_mask) ||
+	    b->ops != (__u64)b->iterations * (b->batch ? b->batch : 1))
+		fz_err("EDUMM_IOC_BENCH: nr_cpus %u ops %llu for mask %#llx, %u iterations, batch %u",
+		       b->nr_cpus, (unsigned long long)b->ops,
+		       (unsigned long long)b->cpu_mask, b->iterations, b->batch);
+	for (i = b->repetitions; i < EDUMM_BENCH_MAX_REPS; i++)
+		if (b->ns[i] || b->cycles[i])
+			fz_err("EDUMM_IOC_BENCH: result of repetition %u of %u", i,
+			       b->repetitions);
+	for (i = b->nr_cpus; i < EDUMM_BENCH_MAX_CPUS; i++)
+		if (b->cpu_ns[i])
+			fz_err("EDUMM_IOC_BENCH: result of CPU %u of %u", i, b->nr_cpus);
+}
+
 static void info_done(const void *in, const void *out)
 {
 	const struct edumm_info *info = out;
@@ -3096,6 +3307,8 @@ static void op_ioctl(const struct fz_ioctl *row)
 				  gen_boundary(f) : gen_valid(f));
 	}
 	slab_prep(row, in);
+	if (row->prepare)
+		row->prepare(in);
 	for (i = 0; i < row->nr_fields; i++)
 		for (j = 0; j < row->fields[i].count; j++)
 			errs |= field_err(&row->fields[i],

@@ -3,12 +3,15 @@
 #
 # Run every edumm selftest and summarise the TAP results.
 #
-#   1. edumm_test       kselftest_harness tests of /dev/edumm and debugfs
-#   1b. edumm_slab_test  the slab layer: three designs, kmalloc, debug checks
+#   1. edumm_test       kselftest_harness tests of /dev/edumm and debugfs,
+#      edumm_slab_test  the same for the slab layer: three designs, kmalloc,
+#                       debug checks
 #      edumm_vmalloc_test  the same for the vmalloc mapper and the walker
 #   2. edumm_fuzz       the ioctl fuzzer: a bounded run with a fixed seed,
 #                       then the same run with edumm's fault injection on
 #   3. edumm_module.sh  load/unload, bad parameters, MemFree after rmmod
+#   4. edumm_bench_test kselftest_harness tests of EDUMM_IOC_BENCH (run
+#                       before edumm_module.sh, which reloads the module)
 #
 # The fuzzer runs are set from the environment (the defaults in brackets):
 #   EDUMM_FUZZ_SEED     seed of both runs [0xed0f022]
@@ -128,5 +131,6 @@ else
 		"edumm_fuzz --fail-probability: fault injection knobs missing" \
 		"(no /sys/kernel/debug/edumm/fail)"
 fi
+run edumm_bench_test "$dir/edumm_bench_test"
 run edumm_module "$dir/edumm_module.sh"
 summary

@@ -24,6 +24,7 @@
  *   -ENOMEM  the edumm pool cannot satisfy the request
  *   -EBUSY   the block is still mapped into some process, or one of its
  *            pages is still referenced (vmsplice(), io_uring, O_DIRECT)
+ *   -EINTR   a signal ended a running benchmark (EDUMM_IOC_BENCH)
  */
 #ifndef _UAPI_LINUX_EDUMM_H
 #define _UAPI_LINUX_EDUMM_H
@@ -790,6 +791,133 @@ struct edumm_pgwalk {
 	struct edumm_pgwalk_entry entries[EDUMM_PGWALK_MAX_LEVELS];
 };
 
+/*
+ * EDUMM_IOC_BENCH - time an allocator workload in the kernel, against
+ * edumm or against the kernel's own allocator (Documentation/benchmarks.rst).
+ *
+ * Caps, so that no call can hold the machine for long: at most
+ * EDUMM_BENCH_MAX_ITERATIONS iterations per repetition,
+ * EDUMM_BENCH_MAX_REPS repetitions, EDUMM_BENCH_MAX_CPUS CPUs (all below
+ * 64), EDUMM_BENCH_MAX_BATCH_PAGES pages outstanding per CPU, and
+ * iterations * repetitions * max(batch, 1) <= EDUMM_BENCH_MAX_OPS.  A
+ * signal ends a running benchmark early with -EINTR; everything it had
+ * allocated is freed first.
+ */
+#define EDUMM_BENCH_MAX_ITERATIONS	0x100000U	/* 2^20 */
+#define EDUMM_BENCH_MAX_REPS		16
+#define EDUMM_BENCH_MAX_CPUS		16
+#define EDUMM_BENCH_MAX_BATCH_PAGES	1024U
+#define EDUMM_BENCH_MAX_OPS		0x1000000ULL	/* 2^24 */
+
+/**
+ * enum edumm_bench_workload - what one iteration of the timed loop does
+ * @EDUMM_BENCH_WL_INVALID: reserved, rejected with -EINVAL
+ * @EDUMM_BENCH_PAGE_PAIR: allocate one block of 2^order pages and free it
+ *	(batch must be 0); the only workload of EDUMM_BENCH_MODE_CROSS_CPU,
+ *	where one CPU allocates and the other frees
+ * @EDUMM_BENCH_PAGE_OUTSTANDING: allocate @batch blocks of 2^order pages,
+ *	then free them all, in the order allocated
+ * @EDUMM_BENCH_PAGE_BULK: allocate @batch order-0 pages with one bulk call
+ *	(edumm_alloc_pages_bulk(), alloc_pages_bulk_array()), then free them
+ *	one by one (order must be 0)
+ *
+ * Numbers 1..0x0f are page workloads; 0x10..0x1f are kept for the slab
+ * layer, 0x20..0x2f for kmalloc and 0x30..0x3f for vmalloc.
+ */
+enum edumm_bench_workload {
+	EDUMM_BENCH_WL_INVALID		= 0,
+	EDUMM_BENCH_PAGE_PAIR		= 1,
+	EDUMM_BENCH_PAGE_OUTSTANDING	= 2,
+	EDUMM_BENCH_PAGE_BULK		= 3,
+};
+
+/**
+ * enum edumm_bench_backend - whose allocator the loop calls
+ * @EDUMM_BENCH_BACKEND_INVALID: reserved, rejected with -EINVAL
+ * @EDUMM_BENCH_BACKEND_EDUMM: edumm's (the module's pool)
+ * @EDUMM_BENCH_BACKEND_KERNEL: the running kernel's (alloc_pages() ...)
+ */
+enum edumm_bench_backend {
+	EDUMM_BENCH_BACKEND_INVALID	= 0,
+	EDUMM_BENCH_BACKEND_EDUMM	= 1,
+	EDUMM_BENCH_BACKEND_KERNEL	= 2,
+};
+
+/**
+ * enum edumm_bench_mode - how many CPUs run the loop, and how
+ * @EDUMM_BENCH_MODE_INVALID: reserved, rejected with -EINVAL
+ * @EDUMM_BENCH_MODE_SINGLE: one kernel thread on the one CPU of cpu_mask
+ * @EDUMM_BENCH_MODE_CONCURRENT: one kernel thread bound to each CPU of
+ *	cpu_mask, all starting each repetition together
+ * @EDUMM_BENCH_MODE_CROSS_CPU: exactly two CPUs: the lower allocates, the
+ *	higher frees what it allocated (EDUMM_BENCH_PAGE_PAIR only)
+ */
+enum edumm_bench_mode {
+	EDUMM_BENCH_MODE_INVALID	= 0,
+	EDUMM_BENCH_MODE_SINGLE		= 1,
+	EDUMM_BENCH_MODE_CONCURRENT	= 2,
+	EDUMM_BENCH_MODE_CROSS_CPU	= 3,
+};
+
+/**
+ * struct edumm_bench - EDUMM_IOC_BENCH
+ * @workload: (in) an enum edumm_bench_workload other than INVALID
+ * @backend: (in) an enum edumm_bench_backend other than INVALID
+ * @mode: (in) an enum edumm_bench_mode other than INVALID
+ * @order: (in) page workloads: 0 .. EDUMM_MAX_ORDER - 1
+ * @size: (in) object workloads (later layers): bytes; page workloads: 0
+ * @batch: (in) blocks per iteration of OUTSTANDING and BULK, at least 1,
+ *	with batch << order <= EDUMM_BENCH_MAX_BATCH_PAGES; 0 for PAIR
+ * @iterations: (in) loop iterations per CPU per repetition,
+ *	1 .. EDUMM_BENCH_MAX_ITERATIONS
+ * @repetitions: (in) 1 .. EDUMM_BENCH_MAX_REPS; each one is reported
+ * @cpu_mask: (in) CPUs to run on, bit n for CPU n: online CPUs only, one
+ *	for SINGLE, two for CROSS_CPU, 1 .. EDUMM_BENCH_MAX_CPUS for
+ *	CONCURRENT
+ * @flags: (in) must be 0
+ * @nr_cpus: (out) CPUs that ran the loop (the bits of @cpu_mask)
+ * @ops: (out) allocations per CPU per repetition: iterations * max(batch, 1)
+ *	(CROSS_CPU: the allocating CPU's; the other frees as many)
+ * @empty_ns: (out) cost of the empty loop of @iterations iterations (the
+ *	loop with the same call through the same pointer, and no body), the
+ *	least of @repetitions measurements; already subtracted from @ns
+ * @empty_cycles: (out) the same in get_cycles() units
+ * @ns: (out) per repetition: nanoseconds from the common start to the
+ *	last CPU's end, less @empty_ns; 0 beyond @repetitions
+ * @cycles: (out) per repetition: get_cycles() of the slowest CPU, less
+ *	@empty_cycles; 0 beyond @repetitions
+ * @cpu_ns: (out) per CPU, in the order of the bits of @cpu_mask: its own
+ *	loop time less @empty_ns, summed over the repetitions; 0 beyond
+ *	@nr_cpus
+ * @reserved: (in/out) must be 0 on input, 0 on output
+ *
+ * Per-operation cost: ns[r] / ops.  Aggregate throughput of a
+ * CONCURRENT run: nr_cpus * ops / ns[r] operations per nanosecond.
+ * Errors: -EINVAL (any field out of range, a CPU that is offline or above
+ * 63), -ENOMEM (an allocation of the loop failed: the run stops and frees
+ * what it holds), -EINTR (a signal), -EFAULT.
+ */
+struct edumm_bench {
+	__u32 workload;
+	__u32 backend;
+	__u32 mode;
+	__u32 order;
+	__u32 size;
+	__u32 batch;
+	__u32 iterations;
+	__u32 repetitions;
+	__u64 cpu_mask;
+	__u32 flags;
+	__u32 nr_cpus;
+	__u64 ops;
+	__u64 empty_ns;
+	__u64 empty_cycles;
+	__u64 ns[EDUMM_BENCH_MAX_REPS];
+	__u64 cycles[EDUMM_BENCH_MAX_REPS];
+	__u64 cpu_ns[EDUMM_BENCH_MAX_CPUS];
+	__u64 reserved[4];
+};
+
 /* 'Y' is not taken in Documentation/userspace-api/ioctl/ioctl-number.rst */
 #define EDUMM_IOC_MAGIC		'Y'
 
@@ -797,6 +925,7 @@ struct edumm_pgwalk {
 #define EDUMM_IOC_PAGE_ALLOC	_IOWR(EDUMM_IOC_MAGIC, 0x01, struct edumm_page_alloc)
 #define EDUMM_IOC_FREE		_IOW(EDUMM_IOC_MAGIC, 0x02, struct edumm_handle)
 #define EDUMM_IOC_INFO		_IOR(EDUMM_IOC_MAGIC, 0x03, struct edumm_info)
+#define EDUMM_IOC_BENCH		_IOWR(EDUMM_IOC_MAGIC, 0x40, struct edumm_bench)
 
 /* slab and kmalloc: 0x10 .. 0x2f */
 #define EDUMM_IOC_CACHE_CREATE	_IOWR(EDUMM_IOC_MAGIC, 0x10, struct edumm_cache_create)

@@ -98,7 +98,7 @@ TEST(show_pool_keys_and_values)
 	 * metadata_bytes: the pool structure plus every byte the core got
 	 * from edumm_meta_alloc() (counted by the shim), i.e. per page the
 	 * 24-byte descriptor and 1/512 byte of pageblock type, plus the
-	 * per-zone, per-CPU and per-chunk tables.
+	 * per-zone, per-CPU and per-chunk tables and the pfn lookup table.
 	 */
 	meta = sizeof(struct edumm_pool) + edumm_shim_meta_bytes;
 	ASSERT_EQ(pool->metadata_bytes, meta);
@@ -106,7 +106,9 @@ TEST(show_pool_keys_and_values)
 	ASSERT_EQ(meta, sizeof(struct edumm_pool) + 8 * sizeof(struct edumm_chunk) +
 			6144 * sizeof(struct edumm_page) + pb +
 			2 * sizeof(struct edumm_cpu_stats) + 2 * sizeof(struct edumm_node) +
-			3 * sizeof(struct edumm_zone *) + 3 * 2 * sizeof(struct edumm_pcp));
+			3 * sizeof(struct edumm_zone *) + 3 * 2 * sizeof(struct edumm_pcp) +
+			pool->nr_slots * sizeof(u16));
+	ASSERT_TRUE(pool->slot_chunk != NULL);
 	ASSERT_KEY(kv, n, "metadata_bytes", "%lu", meta);
 	x100 = meta * 100 / 6144;
 	ASSERT_KEY(kv, n, "metadata_bytes_per_page", "%lu.%02lu", x100 / 100, x100 % 100);

@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * edumm_bench_test - kselftests of EDUMM_IOC_BENCH: its validation (caps,
+ * bad workload, backend and mode, CPU masks, reserved fields), a signal
+ * ending a long run with EINTR, and a smoke run of every workload in every
+ * mode for both backends with tiny iteration counts, checking only the
+ * shape of the results: never a time (timing never decides pass or fail).
+ *
+ * Without /dev/edumm the tests SKIP, unless EDUMM_REQUIRE_DEVICE is set in
+ * the environment (the test VM sets it), in which case they fail.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/edumm.h>
+
+#include "kselftest_harness.h"
+
+#define EDUMM_DEV		"/dev/edumm"
+
+/* kselftest_harness.h of 6.1 reports a child exiting with 255 as skipped. */
+#define HARNESS_SKIP_EXIT	255
+
+/* One ioctl, not retried on EINTR; returns 0 or -errno. */
+static int bench(int fd, struct edumm_bench *b)
+{
+	return ioctl(fd, EDUMM_IOC_BENCH, b) ? -errno : 0;
+}
+
+/* Online CPUs below 64, from /sys/devices/system/cpu/online. */
+static __u64 online_cpus(void)
+{
+	unsigned int a, b;
+	char buf[256], *p;
+	__u64 mask = 0;
+	FILE *f = fopen("/sys/devices/system/cpu/online", "r");
+
+	if (!f)
+		return 0;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	for (p = buf; *p >= '0' && *p <= '9'; ) {
+		a = strtoul(p, &p, 10);
+		b = a;
+		if (*p == '-') {
+			p++;
+			if (*p < '0' || *p > '9')
+				break;
+			b = strtoul(p, &p, 10);
+		}
+		for (; a <= b && a < 64; a++)
+			mask |= 1ULL << a;
+		if (*p++ != ',')
+			break;
+	}
+	return mask;
+}
+
+static __u64 lowest_cpus(__u64 online, unsigned int n)
+{
+	__u64 m = 0;
+
+	while (n-- && online) {
+		m |= online & -online;
+		online &= online - 1;
+	}
+	return m;
+}
+
+/* The request every validation test starts from: valid, and cheap. */
+static struct edumm_bench valid_req(__u64 online)
+{
+	struct edumm_bench b;
+
+	memset(&b, 0, sizeof(b));
+	b.workload = EDUMM_BENCH_PAGE_PAIR;
+	b.backend = EDUMM_BENCH_BACKEND_EDUMM;
+	b.mode = EDUMM_BENCH_MODE_SINGLE;
+	b.iterations = 4;
+	b.repetitions = 1;
+	b.cpu_mask = lowest_cpus(online, 1);
+	return b;
+}
+
+static __u64 allocated_pages(int fd)
+{
+	struct edumm_info info;
+
+	memset(&info, 0, sizeof(info));
+	if (ioctl(fd, EDUMM_IOC_INFO, &info))
+		return ~0ULL;
+	return info.allocated_pages;
+}
+
+FIXTURE(bench) {
+	int fd;
+	__u64 online;
+	unsigned int nr_online;
+};
+
+FIXTURE_SETUP(bench)
+{
+	self->fd = open(EDUMM_DEV, O_RDWR | O_CLOEXEC);
+	if (self->fd < 0 && errno == ENOENT && !getenv("EDUMM_REQUIRE_DEVICE"))
+		SKIP(_exit(HARNESS_SKIP_EXIT), "%s does not exist: edumm.ko is not loaded",
+		     EDUMM_DEV);
+	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", EDUMM_DEV, strerror(errno));
+	self->online = online_cpus();
+	ASSERT_NE(0, self->online);
+	self->nr_online = __builtin_popcountll(self->online);
+}
+
+FIXTURE_TEARDOWN(bench)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+/* A request that must fail with EINVAL and leave its argument untouched. */
+#define EXPECT_EINVAL(b) do {						\
+	struct edumm_bench __in = (b), __io = __in;			\
+									\
+	EXPECT_EQ(-EINVAL, bench(self->fd, &__io)) TH_LOG("%s", #b);	\
+	EXPECT_EQ(0, memcmp(&__in, &__io, sizeof(__in)));		\
+} while (0)
+
+TEST_F(bench, valid_request_succeeds)
+{
+	struct edumm_bench b = valid_req(self->online);
+
+	ASSERT_EQ(0, bench(self->fd, &b));
+	EXPECT_EQ(1, b.nr_cpus);
+	EXPECT_EQ(4, b.ops);
+}
+
+TEST_F(bench, bad_workload_backend_mode)
+{
+	static const __u32 bad_wl[] = { 0, EDUMM_BENCH_PAGE_BULK + 1, 0x10, 0x80000000, ~0U };
+	static const __u32 bad_be[] = { 0, EDUMM_BENCH_BACKEND_KERNEL + 1, ~0U };
+	static const __u32 bad_mode[] = { 0, EDUMM_BENCH_MODE_CROSS_CPU + 1, ~0U };
+	struct edumm_bench b;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad_wl); i++) {
+		b = valid_req(self->online);
+		b.workload = bad_wl[i];
+		EXPECT_EINVAL(b);
+	}
+	for (i = 0; i < ARRAY_SIZE(bad_be); i++) {
+		b = valid_req(self->online);
+		b.backend = bad_be[i];
+		EXPECT_EINVAL(b);
+	}
+	for (i = 0; i < ARRAY_SIZE(bad_mode); i++) {
+		b = valid_req(self->online);
+		b.mode = bad_mode[i];
+		EXPECT_EINVAL(b);
+	}
+}
+
+TEST_F(bench, caps)
+{
+	struct edumm_bench b;
+
+	b = valid_req(self->online);
+	b.iterations = 0;
+	EXPECT_EINVAL(b);
+	b.iterations = EDUMM_BENCH_MAX_ITERATIONS + 1;
+	EXPECT_EINVAL(b);
+	b.iterations = ~0U;
+	EXPECT_EINVAL(b);
+
+	b = valid_req(self->online);
+	b.repetitions = 0;
+	EXPECT_EINVAL(b);
+	b.repetitions = EDUMM_BENCH_MAX_REPS + 1;
+	EXPECT_EINVAL(b);
+
+	/* iterations * repetitions * batch above EDUMM_BENCH_MAX_OPS */
+	b = valid_req(self->online);
+	b.workload = EDUMM_BENCH_PAGE_OUTSTANDING;
+	b.batch = 2;
+	b.iterations = EDUMM_BENCH_MAX_ITERATIONS;
+	b.repetitions = EDUMM_BENCH_MAX_REPS;
+	EXPECT_EINVAL(b);
+
+	/* at most EDUMM_BENCH_MAX_BATCH_PAGES pages held per CPU */
+	b = valid_req(self->online);
+	b.workload = EDUMM_BENCH_PAGE_OUTSTANDING;
+	b.order = 3;
+	b.batch = (EDUMM_BENCH_MAX_BATCH_PAGES >> 3) + 1;
+	EXPECT_EINVAL(b);
+	b.workload = EDUMM_BENCH_PAGE_BULK;
+	b.order = 0;
+	b.batch = EDUMM_BENCH_MAX_BATCH_PAGES + 1;
+	EXPECT_EINVAL(b);
+}
+
+TEST_F(bench, workload_parameters)
+{
+	struct edumm_bench b;
+
+	b = valid_req(self->online);
+	b.order = EDUMM_MAX_ORDER;
+	EXPECT_EINVAL(b);
+	b = valid_req(self->online);
+	b.size = 64;			/* page workloads take no size */
+	EXPECT_EINVAL(b);
+	b = valid_req(self->online);
+	b.batch = 1;			/* a pair has no batch */
+	EXPECT_EINVAL(b);
+	b = valid_req(self->online);
+	b.workload = EDUMM_BENCH_PAGE_OUTSTANDING;	/* needs a batch */
+	EXPECT_EINVAL(b);
+	b = valid_req(self->online);
+	b.workload = EDUMM_BENCH_PAGE_BULK;
+	b.batch = 8;
+	b.order = 1;			/* bulk is order 0 only */
+	EXPECT_EINVAL(b);
+}
+
+TEST_F(bench, reserved_and_flags)
+{
+	struct edumm_bench b;
+	unsigned int i;
+
+	b = valid_req(self->online);
+	b.flags = 1;
+	EXPECT_EINVAL(b);
+	b.flags = 0x80000000;
+	EXPECT_EINVAL(b);
+	for (i = 0; i < 4; i++) {
+		b = valid_req(self->online);
+		b.reserved[i] = 1ULL << (i * 16);
+		EXPECT_EINVAL(b);
+	}
+}
+
+TEST_F(bench, cpu_masks)
+{
+	struct edumm_bench b;
+	__u64 offline = ~self->online;
+
+	b = valid_req(self->online);
+	b.cpu_mask = 0;				/* empty */
+	EXPECT_EINVAL(b);
+	b.mode = EDUMM_BENCH_MODE_CONCURRENT;
+	EXPECT_EINVAL(b);
+
+	/* a CPU that is not online (or does not exist at all) */
+	b = valid_req(self->online);
+	b.cpu_mask = offline & -offline;
+	EXPECT_EINVAL(b);
+	b.cpu_mask = 1ULL << 63;
+	EXPECT_EINVAL(b);
+	b.mode = EDUMM_BENCH_MODE_CONCURRENT;
+	b.cpu_mask = self->online | (offline & -offline);
+	EXPECT_EINVAL(b);
+	b.cpu_mask = ~0ULL;			/* 64 CPUs: more than the cap */
+	EXPECT_EINVAL(b);
+
+	/* single wants one CPU; cross-CPU two, and a workload that has it */
+	if (self->nr_online >= 2) {
+		b = valid_req(self->online);
+		b.cpu_mask = lowest_cpus(self->online, 2);
+		EXPECT_EINVAL(b);
+	}
+	b = valid_req(self->online);
+	b.mode = EDUMM_BENCH_MODE_CROSS_CPU;
+	EXPECT_EINVAL(b);			/* one CPU */
+	if (self->nr_online >= 3) {
+		b.cpu_mask = lowest_cpus(self->online, 3);
+		EXPECT_EINVAL(b);
+	}
+	if (self->nr_online >= 2) {
+		b.cpu_mask = lowest_cpus(self->online, 2);
+		b.workload = EDUMM_BENCH_PAGE_OUTSTANDING;
+		b.batch = 4;
+		EXPECT_EINVAL(b);
+		b.workload = EDUMM_BENCH_PAGE_BULK;
+		EXPECT_EINVAL(b);
+	}
+}
+
+TEST_F(bench, bad_pointer)
+{
+	EXPECT_EQ(-EFAULT, bench(self->fd, NULL));
+	EXPECT_EQ(-EFAULT, bench(self->fd, (struct edumm_bench *)8));
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * A run of the largest size (2^24 operations on every CPU, minutes under
+ * emulation) ended by a signal after 200 ms: EINTR, promptly, with every
+ * block it held freed.
+ */
+static void interrupted(struct __test_metadata *_metadata, int fd, __u64 online,
+			__u32 backend, __u32 mode)
+{
+	struct itimerval it = { .it_value = { .tv_usec = 200000 } };
+	struct sigaction sa;
+	struct edumm_bench b = valid_req(online);
+	struct timespec t0, t1;
+	__u64 before = allocated_pages(fd);
+	double secs;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;	/* no SA_RESTART */
+	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
+	b.backend = backend;
+	b.mode = mode;
+	if (mode == EDUMM_BENCH_MODE_CONCURRENT)
+		b.cpu_mask = online & lowest_cpus(online, EDUMM_BENCH_MAX_CPUS);
+	b.iterations = EDUMM_BENCH_MAX_ITERATIONS;
+	b.repetitions = EDUMM_BENCH_MAX_REPS;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(0, setitimer(ITIMER_REAL, &it, NULL));
+	EXPECT_EQ(-EINTR, bench(fd, &b));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	/* not a timing check: a run that ignored the signal takes minutes */
+	EXPECT_LT(secs, 30.0);
+	EXPECT_EQ(before, allocated_pages(fd));
+	/* the results were not written back */
+	EXPECT_EQ(0, b.nr_cpus);
+	EXPECT_EQ(0, b.ns[0]);
+}
+
+TEST_F(bench, interrupted_edumm_single)
+{
+	interrupted(_metadata, self->fd, self->online, EDUMM_BENCH_BACKEND_EDUMM,
+		    EDUMM_BENCH_MODE_SINGLE);
+}
+
+TEST_F(bench, interrupted_kernel_concurrent)
+{
+	interrupted(_metadata, self->fd, self->online, EDUMM_BENCH_BACKEND_KERNEL,
+		    EDUMM_BENCH_MODE_CONCURRENT);
+}
+
+/* Every workload, mode and backend once, tiny: only the shape is checked. */
+TEST_F(bench, smoke_every_workload)
+{
+	static const struct {
+		__u32 workload, mode, order, batch;
+	} cases[] = {
+		{ EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 0, 0 },
+		{ EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 1, 0 },
+		{ EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 3, 0 },
+		{ EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 9, 0 },
+		{ EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 10, 0 },
+		{ EDUMM_BENCH_PAGE_OUTSTANDING, EDUMM_BENCH_MODE_SINGLE, 0, 1024 },
+		{ EDUMM_BENCH_PAGE_OUTSTANDING, EDUMM_BENCH_MODE_SINGLE, 4, 8 },
+		{ EDUMM_BENCH_PAGE_BULK, EDUMM_BENCH_MODE_SINGLE, 0, 32 },
+		{ EDUMM_BENCH_PAGE_BULK, EDUMM_BENCH_MODE_SINGLE, 0, 1 },
+		{ EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_CONCURRENT, 0, 0 },
+		{ EDUMM_BENCH_PAGE_OUTSTANDING, EDUMM_BENCH_MODE_CONCURRENT, 0, 64 },
+		{ EDUMM_BENCH_PAGE_BULK, EDUMM_BENCH_MODE_CONCURRENT, 0, 16 },
+		{ EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_CROSS_CPU, 0, 0 },
+		{ EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_CROSS_CPU, 10, 0 },
+	};
+	__u64 before = allocated_pages(self->fd);
+	unsigned int i, r, be, nr;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		for (be = EDUMM_BENCH_BACKEND_EDUMM; be <= EDUMM_BENCH_BACKEND_KERNEL; be++) {
+			struct edumm_bench b = valid_req(self->online), in;
+
+			b.workload = cases[i].workload;
+			b.mode = cases[i].mode;
+			b.order = cases[i].order;
+			b.batch = cases[i].batch;
+			b.backend = be;
+			b.iterations = 64;
+			if (cases[i].batch)
+				b.iterations = 4;
+			b.repetitions = 3;
+			if (b.mode == EDUMM_BENCH_MODE_CONCURRENT)
+				b.cpu_mask = lowest_cpus(self->online, EDUMM_BENCH_MAX_CPUS);
+			if (b.mode == EDUMM_BENCH_MODE_CROSS_CPU) {
+				if (self->nr_online < 2)
+					continue;
+				b.cpu_mask = lowest_cpus(self->online, 2);
+			}
+			nr = __builtin_popcountll(b.cpu_mask);
+			in = b;
+			ASSERT_EQ(0, bench(self->fd, &b))
+				TH_LOG("case %u backend %u", i, be);
+			/* inputs come back unchanged */
+			EXPECT_EQ(0, memcmp(&in, &b, offsetof(struct edumm_bench, nr_cpus)));
+			EXPECT_EQ(nr, b.nr_cpus);
+			EXPECT_EQ((__u64)b.iterations * (b.batch ? b.batch : 1), b.ops);
+			for (r = 0; r < EDUMM_BENCH_MAX_REPS; r++) {
+				if (r < b.repetitions) {
+					EXPECT_LT(0, b.ns[r]) TH_LOG("case %u backend %u rep %u",
+								     i, be, r);
+					EXPECT_LT(0, b.cycles[r]);
+				} else {
+					EXPECT_EQ(0, b.ns[r]);
+					EXPECT_EQ(0, b.cycles[r]);
+				}
+			}
+			for (r = 0; r < EDUMM_BENCH_MAX_CPUS; r++)
+				EXPECT_EQ(r < nr, b.cpu_ns[r] > 0);
+			for (r = 0; r < 4; r++)
+				EXPECT_EQ(0, b.reserved[r]);
+		}
+	}
+	/* everything the runs allocated from edumm was freed */
+	EXPECT_EQ(before, allocated_pages(self->fd));
+}
+
+TEST_HARNESS_MAIN

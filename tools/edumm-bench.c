@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * edumm-bench - run every EDUMM_IOC_BENCH workload for edumm and for the
+ * kernel's own allocator, interleaved, and print the ratios.
+ *
+ *   edumm-bench [--ops N] [--reps R] [--rounds K] [--only SUBSTR]
+ *
+ * For each row of rows[] the tool makes K rounds of two calls, edumm then
+ * kernel (so that any drift of the machine hits both alike), each of R
+ * repetitions of about N allocations per CPU.  It prints a table (median
+ * ns per operation of all K * R repetitions of each backend, the ratio
+ * edumm / kernel, and the min-max of each), then the raw results as CSV
+ * between the lines
+ *   ===== EDUMM-BENCH-CSV-BEGIN =====  and  ===== EDUMM-BENCH-CSV-END =====
+ * for scripts/bench (make bench), which adds the host's side of the
+ * header and draws the chart.  See Documentation/benchmarks.rst.
+ *
+ * Adding a row: one line in rows[] (the workload must exist in the uapi
+ * and in mod/bench_*.c).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <linux/edumm.h>
+
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#define DEV			"/dev/edumm"
+#define DEBUGFS_POOL		"/sys/kernel/debug/edumm/pool"
+#define MAX_ROUNDS		16
+
+/*
+ * sizeof(struct page) of the Debian 6.1 x86-64 kernel (include/linux/
+ * mm_types.h: 64 bytes with every configuration of that architecture
+ * that the test VM boots), for the memory row.
+ */
+#define KERNEL_PAGE_BYTES	64
+
+/* CPU sets of a row. */
+enum { CPUS_ONE, CPUS_ALL, CPUS_TWO };
+
+/**
+ * struct row - one line of the table
+ * @label: its name in the table, the CSV and the chart
+ * @workload: enum edumm_bench_workload
+ * @mode: enum edumm_bench_mode
+ * @order: block order
+ * @batch: blocks per iteration (0 for pairs)
+ * @cpus: CPUS_*
+ */
+struct row {
+	const char *label;
+	__u32 workload;
+	__u32 mode;
+	__u32 order;
+	__u32 batch;
+	int cpus;
+};
+
+static const struct row rows[] = {
+	{ "page_pair_o0", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 0, 0, CPUS_ONE },
+	{ "page_pair_o1", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 1, 0, CPUS_ONE },
+	{ "page_pair_o3", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 3, 0, CPUS_ONE },
+	{ "page_pair_o9", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 9, 0, CPUS_ONE },
+	{ "page_outstanding_o0_x1024", EDUMM_BENCH_PAGE_OUTSTANDING,
+	  EDUMM_BENCH_MODE_SINGLE, 0, 1024, CPUS_ONE },
+	{ "page_bulk_o0_x32", EDUMM_BENCH_PAGE_BULK, EDUMM_BENCH_MODE_SINGLE, 0, 32, CPUS_ONE },
+	{ "page_bulk_o0_x128", EDUMM_BENCH_PAGE_BULK, EDUMM_BENCH_MODE_SINGLE, 0, 128, CPUS_ONE },
+	{ "page_pair_o0_concurrent", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_CONCURRENT,
+	  0, 0, CPUS_ALL },
+	{ "page_pair_o0_cross_cpu", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_CROSS_CPU,
+	  0, 0, CPUS_TWO },
+};
+
+static const char * const backend_names[] = {
+	[EDUMM_BENCH_BACKEND_EDUMM] = "edumm",
+	[EDUMM_BENCH_BACKEND_KERNEL] = "kernel",
+};
+
+static const char * const mode_names[] = {
+	[EDUMM_BENCH_MODE_SINGLE] = "single",
+	[EDUMM_BENCH_MODE_CONCURRENT] = "concurrent",
+	[EDUMM_BENCH_MODE_CROSS_CPU] = "cross_cpu",
+};
+
+/* ns per operation of every repetition of one backend of one row. */
+struct samples {
+	double v[MAX_ROUNDS * EDUMM_BENCH_MAX_REPS];
+	unsigned int n;
+};
+
+static unsigned long opt_ops = 20000;
+static unsigned int opt_reps = 5;
+static unsigned int opt_rounds = 3;
+static const char *opt_only;
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(struct samples *s)
+{
+	qsort(s->v, s->n, sizeof(s->v[0]), cmp_double);
+	if (!s->n)
+		return 0;
+	return s->n % 2 ? s->v[s->n / 2] : (s->v[s->n / 2 - 1] + s->v[s->n / 2]) / 2;
+}
+
+/* Online CPUs below 64, from /sys (the VM's are 0..N-1). */
+static __u64 online_mask(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	__u64 mask = 0;
+	long i;
+
+	for (i = 0; i < n && i < 64 && i < EDUMM_BENCH_MAX_CPUS; i++)
+		mask |= 1ULL << i;
+	return mask;
+}
+
+static __u64 row_mask(const struct row *r)
+{
+	switch (r->cpus) {
+	case CPUS_ALL:
+		return online_mask();
+	case CPUS_TWO:
+		return 3;
+	default:
+		return 1;
+	}
+}
+
+/* The csv buffer: printed after the table. */
+static char *csv;
+static size_t csv_len, csv_cap;
+
+static void csv_add(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(csv + csv_len, csv_cap - csv_len, fmt, ap);
+		va_end(ap);
+		if (n >= 0 && csv_len + n < csv_cap)
+			break;
+		csv_cap = csv_cap ? csv_cap * 2 : 65536;
+		csv = realloc(csv, csv_cap);
+		if (!csv) {
+			perror("realloc");
+			exit(1);
+		}
+	}
+	csv_len += n;
+}
+
+/* edumm's event counters whose change per operation the table shows. */
+static const char * const stat_names[] = {
+	"pcp_refill", "pcp_spill", "buddy_split", "buddy_merge",
+};
+
+#define NR_STATS	ARRAY_SIZE(stat_names)
+
+static double pool_value(const char *key);
+
+/* Counter deltas of the edumm calls of the current row. */
+static double stat_sum[NR_STATS];
+static double stat_ops;
+
+static int run_one(int fd, const struct row *r, __u32 backend, unsigned int round,
+		   struct samples *s)
+{
+	double before[NR_STATS];
+	struct edumm_bench b;
+	unsigned int i;
+	__u32 iters;
+
+	memset(&b, 0, sizeof(b));
+	iters = r->batch ? opt_ops / r->batch : opt_ops;
+	b.workload = r->workload;
+	b.backend = backend;
+	b.mode = r->mode;
+	b.order = r->order;
+	b.batch = r->batch;
+	b.iterations = iters ? iters : 1;
+	b.repetitions = opt_reps;
+	b.cpu_mask = row_mask(r);
+	for (i = 0; i < NR_STATS; i++)
+		before[i] = pool_value(stat_names[i]);
+	if (ioctl(fd, EDUMM_IOC_BENCH, &b)) {
+		fprintf(stderr, "edumm-bench: %s %s: %s\n", r->label, backend_names[backend],
+			strerror(errno));
+		return -1;
+	}
+	if (backend == EDUMM_BENCH_BACKEND_EDUMM) {
+		/* the calibration loops allocate nothing: all of it is the workload's */
+		for (i = 0; i < NR_STATS; i++)
+			stat_sum[i] += pool_value(stat_names[i]) - before[i];
+		stat_ops += (double)b.ops * b.repetitions * b.nr_cpus;
+	}
+	for (i = 0; i < b.repetitions; i++) {
+		double ns_op = (double)b.ns[i] / b.ops;
+
+		s->v[s->n++] = ns_op;
+		csv_add("rep,%s,%s,%u,%u,%u,%s,%u,%u,%llu,%llu,%llu,%.2f,%.2f,%llu\n",
+			r->label, mode_names[r->mode], r->order, r->batch, b.nr_cpus,
+			backend_names[backend], round, i, (unsigned long long)b.ops,
+			(unsigned long long)b.ns[i], (unsigned long long)b.cycles[i], ns_op,
+			(double)b.cycles[i] / b.ops, (unsigned long long)b.empty_ns);
+	}
+	for (i = 0; i < b.nr_cpus; i++)
+		csv_add("cpu,%s,%s,%u,%u,%u,%s,%u,%u,%llu,%llu,,%.2f,,%llu\n",
+			r->label, mode_names[r->mode], r->order, r->batch, b.nr_cpus,
+			backend_names[backend], round, i,
+			(unsigned long long)b.ops * b.repetitions,
+			(unsigned long long)b.cpu_ns[i],
+			(double)b.cpu_ns[i] / ((double)b.ops * b.repetitions),
+			(unsigned long long)b.empty_ns);
+	return 0;
+}
+
+/*
+ * "on" if the kernel zeroes every page it allocates (init_on_alloc, on by
+ * default in Debian's kernel: CONFIG_INIT_ON_ALLOC_DEFAULT_ON=y), which
+ * edumm's core does not: make bench boots with init_on_alloc=0.
+ */
+static const char *zeroing_state(void)
+{
+	char line[4096] = "";
+	FILE *f = fopen("/proc/cmdline", "r");
+
+	if (f) {
+		if (!fgets(line, sizeof(line), f))
+			line[0] = '\0';
+		fclose(f);
+	}
+	return strstr(line, "init_on_alloc=0") ? "off" : "on";
+}
+
+/* "key: value" of the debugfs pool file, or -1. */
+static double pool_value(const char *key)
+{
+	char line[256];
+	size_t len = strlen(key);
+	double v = -1;
+	FILE *f = fopen(DEBUGFS_POOL, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, len) && line[len] == ':') {
+			v = strtod(line + len + 1, NULL);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+/*
+ * The pcp batch and high of each populated zone of a zoneinfo file (the
+ * kernel's, or edumm's in the same format), CPU 0's, into the table and
+ * the CSV header.
+ */
+static void print_pcp(const char *who, const char *path)
+{
+	char line[256], zone[64] = "?";
+	int high = -1, cpu = -1;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		int v;
+
+		if (sscanf(line, "Node %*d, zone %63s", zone) == 1) {
+			cpu = -1;
+		} else if (sscanf(line, " cpu: %d", &v) == 1) {
+			cpu = v;
+		} else if (cpu == 0 && sscanf(line, " high: %d", &v) == 1) {
+			high = v;
+		} else if (cpu == 0 && sscanf(line, " batch: %d", &v) == 1) {
+			printf("pcp %-6s zone %-8s cpu 0: high %d batch %d\n", who, zone, high, v);
+			csv_add("# pcp_%s_%s_high=%d pcp_%s_%s_batch=%d\n", who, zone, high, who,
+				zone, v);
+			cpu = -1;
+		}
+	}
+	fclose(f);
+}
+
+static void print_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: edumm-bench [--ops N] [--reps R] [--rounds K] [--only SUBSTR]\n"
+		"  --ops N      allocations per CPU per repetition (default %lu)\n"
+		"  --reps R     repetitions per call, 1..%u (default %u)\n"
+		"  --rounds K   edumm/kernel call pairs per row, 1..%u (default %u)\n"
+		"  --only S     only the rows whose name contains S\n",
+		opt_ops, EDUMM_BENCH_MAX_REPS, opt_reps, MAX_ROUNDS, opt_rounds);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "ops", required_argument, NULL, 'o' },
+		{ "reps", required_argument, NULL, 'r' },
+		{ "rounds", required_argument, NULL, 'k' },
+		{ "only", required_argument, NULL, 'O' },
+		{ "help", no_argument, NULL, 'h' },
+		{ }
+	};
+	static char events[ARRAY_SIZE(rows)][128];
+	struct utsname uts;
+	double meta, desc;
+	unsigned int i, k;
+	int c, fd, fails = 0;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			opt_ops = strtoul(optarg, NULL, 0);
+			break;
+		case 'r':
+			opt_reps = strtoul(optarg, NULL, 0);
+			break;
+		case 'k':
+			opt_rounds = strtoul(optarg, NULL, 0);
+			break;
+		case 'O':
+			opt_only = optarg;
+			break;
+		case 'h':
+			print_usage(stdout);
+			return 0;
+		default:
+			print_usage(stderr);
+			return 2;
+		}
+	}
+	if (!opt_ops || opt_ops > EDUMM_BENCH_MAX_ITERATIONS || !opt_reps ||
+	    opt_reps > EDUMM_BENCH_MAX_REPS || !opt_rounds || opt_rounds > MAX_ROUNDS) {
+		print_usage(stderr);
+		return 2;
+	}
+	fd = open(DEV, O_RDWR);
+	if (fd < 0) {
+		perror(DEV);
+		return 1;
+	}
+	uname(&uts);
+	if (!strcmp(zeroing_state(), "on"))
+		fprintf(stderr, "edumm-bench: warning: %s\n",
+			"the kernel zeroes its pages (boot with init_on_alloc=0)");
+	csv_add("# guest_kernel=%s guest_cpus=%ld init_on_alloc=%s ops=%lu reps=%u rounds=%u\n",
+		uts.release, sysconf(_SC_NPROCESSORS_ONLN), zeroing_state(), opt_ops, opt_reps,
+		opt_rounds);
+	csv_add("%s,%s\n", "kind,workload,mode,order,batch,cpus,backend,round,rep",
+		"ops,ns,cycles,ns_per_op,cycles_per_op,empty_ns");
+
+	printf("%-28s %12s %12s %8s %21s %21s\n", "workload", "edumm ns/op", "kernel ns/op",
+	       "ratio", "edumm min-max", "kernel min-max");
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		const struct row *r = &rows[i];
+		struct samples se = { .n = 0 }, sk = { .n = 0 };
+		double me, mk;
+		int bad = 0;
+
+		if (opt_only && !strstr(r->label, opt_only))
+			continue;
+		memset(stat_sum, 0, sizeof(stat_sum));
+		stat_ops = 0;
+		if (r->cpus == CPUS_TWO && sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+			printf("%-28s (needs 2 CPUs)\n", r->label);
+			continue;
+		}
+		for (k = 0; k < opt_rounds && !bad; k++) {
+			bad |= run_one(fd, r, EDUMM_BENCH_BACKEND_EDUMM, k, &se);
+			bad |= run_one(fd, r, EDUMM_BENCH_BACKEND_KERNEL, k, &sk);
+		}
+		if (bad) {
+			fails++;
+			continue;
+		}
+		for (k = 0; k < NR_STATS; k++)
+			csv_add("stat,%s,%s,%u,%u,,edumm,,,%.0f,%.0f,,%.4f,,\n", r->label,
+				mode_names[r->mode], r->order, r->batch, stat_ops, stat_sum[k],
+				stat_sum[k] / stat_ops);
+		snprintf(events[i], sizeof(events[i]),
+			 "%-28s %10.3f %10.3f %11.3f %11.3f", r->label,
+			 stat_sum[0] / stat_ops, stat_sum[1] / stat_ops,
+			 stat_sum[2] / stat_ops, stat_sum[3] / stat_ops);
+		me = median(&se);
+		mk = median(&sk);
+		printf("%-28s %12.1f %12.1f %8.3f %10.1f-%-10.1f %10.1f-%-10.1f\n", r->label,
+		       me, mk, mk > 0 ? me / mk : 0, se.v[0], se.v[se.n - 1], sk.v[0],
+		       sk.v[sk.n - 1]);
+		csv_add("summary,%s,%s,%u,%u,,,,,,%.2f,%.2f,%.4f,%.2f,%.2f,%.2f,%.2f\n", r->label,
+			mode_names[r->mode], r->order, r->batch, me, mk, mk > 0 ? me / mk : 0,
+			se.v[0], se.v[se.n - 1], sk.v[0], sk.v[sk.n - 1]);
+	}
+
+	/* memory: edumm's bookkeeping per pool page vs the kernel's struct page */
+	meta = pool_value("metadata_bytes_per_page");
+	desc = pool_value("page_descriptor_bytes");
+	if (meta < 0) {
+		fprintf(stderr, "edumm-bench: cannot read %s\n", DEBUGFS_POOL);
+		fails++;
+	} else {
+		printf("%-28s %12.2f %12d %8.3f   (bytes per page; edumm descriptor %.0f)\n",
+		       "metadata_bytes_per_page", meta, KERNEL_PAGE_BYTES,
+		       meta / KERNEL_PAGE_BYTES, desc);
+		csv_add("mem,metadata_bytes_per_page,,,,,,,,,%.2f,%d,%.4f,,,,\n", meta,
+			KERNEL_PAGE_BYTES, meta / KERNEL_PAGE_BYTES);
+	}
+	printf("\nedumm events per allocation (debugfs pool counters, edumm calls only):\n");
+	printf("%-28s %10s %10s %11s %11s\n", "workload", "pcp_refill", "pcp_spill",
+	       "buddy_split", "buddy_merge");
+	for (i = 0; i < ARRAY_SIZE(rows); i++)
+		if (events[i][0])
+			printf("%s\n", events[i]);
+	print_pcp("edumm", "/sys/kernel/debug/edumm/zoneinfo");
+	print_pcp("kernel", "/proc/zoneinfo");
+	printf("===== EDUMM-BENCH-CSV-BEGIN =====\n");
+	fwrite(csv, 1, csv_len, stdout);
+	printf("===== EDUMM-BENCH-CSV-END =====\n");
+	close(fd);
+	return fails ? 1 : 0;
+}
