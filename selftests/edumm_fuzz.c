@@ -55,7 +55,8 @@
  * cache or kmalloc size, objects allocated zeroed) gives the exact result
  * of every slab call the same way: -EBUSY for a cache with objects,
  * -ENOENT for a handle of the other kind, the kernel's ksize() for every
- * kmalloc size, zeroes read back from a zeroed object.  Each page of a block carries a pattern derived from the
+ * kmalloc size, zeroes read back from a zeroed object.
+ * Each page of a block carries a pattern derived from the
  * process that allocated it, the handle, the page and a per-page
  * generation, or zeroes if it was never written; it is checked before
  * every munmap(), when it is read back through a pipe, and at the end.
