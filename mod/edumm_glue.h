@@ -19,8 +19,12 @@
  * Lock order of the glue (outermost first), above the core's own order
  * (pool->check_lock, pcp->lock, zone->lock; see edumm_core.h):
  *   1. mm->mmap_lock       (held by the VM around ->mmap)
- *   2. edumm_client.lock   (one per open file)
- *   3. edumm_orphan_lock   (module-wide, see client.c)
+ *   2. edumm_client.lock   (one per open file), or edumm_vclient.lock (its
+ *                          vmalloc areas; the two are never nested)
+ *   3. edumm_orphan_lock   (module-wide, see client.c), or
+ *      edumm_vorphan_lock  (the same for areas, client_vmalloc.c)
+ *   4. edumm_vmap_tree.lock (a spinlock: the areas' rbtree and list; a leaf,
+ *                          no buddy call is made under it)
  * and for the slab layer (client_slab.c, debugfs_slab.c), above the slab
  * core's own order (slab_mutex ...; see edumm_slab.h):
  *   1. mm->mmap_lock

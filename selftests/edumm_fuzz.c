@@ -688,7 +688,7 @@ static struct fz_ioctl ioctls[] = {
 		 expect_obj_write, obj_write_done, NULL),
 	FZ_IOCTL(EDUMM_IOC_CORRUPT, corrupt_fields, 5, false,
 		 expect_corrupt, nothing_done, NULL),
-	FZ_IOCTL(EDUMM_IOC_VMALLOC, vmalloc_fields, 70, true,
+	FZ_IOCTL(EDUMM_IOC_VMALLOC, vmalloc_fields, 50, true,
 		 expect_alloc, vmalloc_done, NULL),
 	FZ_IOCTL(EDUMM_IOC_VFREE, vhandle_fields, 55, false,
 		 expect_ok, vfree_done, NULL),
@@ -846,7 +846,7 @@ struct fz_area {
 };
 
 #define MAX_AREAS		16	/* areas one process tracks */
-#define MAX_AREA_PAGES		256	/* larger ones are freed at once */
+#define MAX_AREA_PAGES		128	/* larger ones are freed at once */
 #define SCRATCH_BYTES		(MAX_AREA_PAGES * 4096 + 4096)
 
 struct fz_proc {
@@ -4416,7 +4416,7 @@ static const struct {
 	{ op_fork, 4 },
 	{ op_reopen, 6 },
 	{ op_debugfs, 5 },
-	{ op_varea_map, 25 },
+	{ op_varea_map, 15 },
 };
 
 static void step(void)

@@ -25,6 +25,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -769,6 +770,61 @@ static bool map_matches(int fd, const struct edumm_vmalloc *req, __u64 seed)
 	if (map != MAP_FAILED)
 		munmap(map, len);
 	return ok;
+}
+
+/*
+ * Pages referenced from outside: vmsplice() of a mapped area into a pipe
+ * takes page references that outlive the mapping.  VFREE refuses (-EBUSY)
+ * while they last; closing the file then leaves the area as an orphan,
+ * and the pages return to the pool once the pipe is gone (reaped at the
+ * next close of any client).
+ */
+TEST_F(vm, pinned_area_becomes_orphan)
+{
+	struct edumm_info before, after;
+	struct edumm_vmalloc req;
+	struct iovec iov;
+	int fd2, p[2], fd3;
+	char buf[4096];
+	char *map;
+
+	drain(_metadata);
+	get_info(_metadata, self->fd, &before);
+	fd2 = open(EDUMM_DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, vm_alloc(fd2, 2 * self->ps, 0, &req));
+	map = mmap(NULL, 2 * self->ps, PROT_READ | PROT_WRITE, MAP_SHARED, fd2,
+		   req.mmap_offset);
+	ASSERT_NE(MAP_FAILED, map);
+	memset(map, 0x77, 2 * self->ps);
+	ASSERT_EQ(0, pipe(p));
+	iov.iov_base = map;
+	iov.iov_len = self->ps;
+	ASSERT_EQ(self->ps, vmsplice(p[1], &iov, 1, 0));
+	ASSERT_EQ(0, munmap(map, 2 * self->ps));
+
+	/* unmapped, but a page is still in the pipe */
+	ASSERT_EQ(-EBUSY, vm_free(fd2, req.handle));
+	ASSERT_EQ(0, close(fd2));
+	ASSERT_EQ(1, vmallocinfo_lines(_metadata, 2));	/* an orphan */
+	assert_all_ok(_metadata);
+
+	/* the pipe still reads the area's bytes */
+	ASSERT_EQ(self->ps, read(p[0], buf, sizeof(buf)));
+	ASSERT_EQ(0x77, buf[0]);
+	ASSERT_EQ(0x77, buf[self->ps - 1]);
+	close(p[0]);
+	close(p[1]);
+
+	/* the next close of a client reaps it */
+	fd3 = open(EDUMM_DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd3);
+	ASSERT_EQ(0, close(fd3));
+	ASSERT_EQ(0, vmallocinfo_lines(_metadata, 0));
+	drain(_metadata);
+	get_info(_metadata, self->fd, &after);
+	ASSERT_EQ(before.free_pages, after.free_pages);
+	assert_all_ok(_metadata);
 }
 
 /*
