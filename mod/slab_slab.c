@@ -800,8 +800,9 @@ static unsigned long edumm_slab_live(struct edumm_kmem_cache *s, bool report)
 					    slab->obj_state[j] == EDUMM_OBJ_QUARANTINED)
 						continue;
 					budget--;
-					edumm_report("%s: object %u of slab pfn %#lx in use\n",
-						     s->name, j, edumm_slab_pfn(s->pool, slab));
+					edumm_report("%s: object %u of slab pfn %#lx %s\n",
+						     s->name, j, edumm_slab_pfn(s->pool, slab),
+						     "still allocated");
 				}
 			}
 		edumm_unlock(&n->list_lock);
