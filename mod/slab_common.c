@@ -1280,7 +1280,7 @@ void edumm_slab_exit(struct edumm_pool *pool)
 {
 	struct edumm_slab_state *st = pool->slab;
 	struct edumm_kmem_cache *s;
-	unsigned long i;
+	unsigned long i, live;
 
 	if (!st)
 		return;
@@ -1292,8 +1292,11 @@ void edumm_slab_exit(struct edumm_pool *pool)
 	}
 	edumm_rcu_barrier();
 	edumm_slab_rcu_reclaim(pool);
-	/* kmalloc_large() blocks nobody freed */
-	for (i = 0; i < pool->nr_pages; i++) {
+	/* kmalloc_large() blocks nobody freed (calls - frees of the counters) */
+	for (i = 0, live = 0; i < pool->nr_cpus; i++)
+		live += st->large[i].v[EDUMM_SLAB_KMALLOC_CALLS] -
+			st->large[i].v[EDUMM_SLAB_SLAB_FREE];
+	for (i = 0; live && i < pool->nr_pages; i++) {
 		struct edumm_slab *slab = &st->slabs[i];
 
 		if (slab->kind != EDUMM_SLAB_KIND_LARGE || slab->cache)
