@@ -468,7 +468,7 @@ static void churn(struct __test_metadata *_metadata, int fd, __u32 design,
 	}
 }
 
-TEST_F(design, integrity_churn)
+TEST_F_TIMEOUT(design, integrity_churn, 300)
 {
 	__u64 seed = test_seed(0x51ab0001ULL + variant->design);
 
@@ -478,7 +478,7 @@ TEST_F(design, integrity_churn)
 	assert_check_ok(_metadata);
 }
 
-TEST_F(design, bulk)
+TEST_F_TIMEOUT(design, bulk, 300)
 {
 	static __u64 h[EDUMM_BULK_MAX + 1];
 	struct edumm_obj_bulk b = { 0 };
@@ -600,7 +600,7 @@ TEST_F(design, destroy_with_objects_refused)
 	ASSERT_EQ(0, cache_destroy(self->fd, cc.cache));
 }
 
-TEST_F(design, shrink_returns_pages)
+TEST_F_TIMEOUT(design, shrink_returns_pages, 300)
 {
 	struct edumm_cache_shrink sh = { 0 };
 	struct edumm_cache_create cc;
@@ -634,7 +634,7 @@ TEST_F(design, shrink_returns_pages)
 }
 
 /* Closing the file frees every cache and object: the pool is as before. */
-TEST_F(design, close_frees_everything)
+TEST_F_TIMEOUT(design, close_frees_everything, 300)
 {
 	struct edumm_info before, after;
 	struct edumm_cache_create cc[3];
@@ -696,7 +696,7 @@ static __u64 expected_ksize(__u64 size)
 	return c;
 }
 
-TEST_F(slab, kmalloc_boundaries)
+TEST_F_TIMEOUT(slab, kmalloc_boundaries, 300)
 {
 	static const __u64 bounds[] = {
 		8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
@@ -998,7 +998,7 @@ TEST_F(slab, bad_input_errno)
 
 /*** concurrency: 4 processes x 3 designs ***/
 
-TEST_F(slab, concurrent_churn_4x3)
+TEST_F_TIMEOUT(slab, concurrent_churn_4x3, 600)
 {
 	__u64 seed = test_seed(0x51ab4000ULL);
 	int status, p, fails = 0;
@@ -1090,7 +1090,7 @@ static void table_row(const char *kname, long osize, long align, long slot,
 	       cc->objs_per_slab, 1U << cc->order, how);
 }
 
-TEST_F(slab, objperslab_matches_kernel)
+TEST_F_TIMEOUT(slab, objperslab_matches_kernel, 600)
 {
 	char *text = read_text("/proc/slabinfo"), *line, *save = NULL;
 	unsigned int compared = 0, slot_compared = 0, idx = 0, mismatched = 0;
