@@ -1097,6 +1097,8 @@ TEST_F_TIMEOUT(slab, objperslab_matches_kernel, 600)
 	bool kasan = kernel_has_kasan();
 
 	ASSERT_NE(NULL, text) TH_LOG("/proc/slabinfo: %s", strerror(errno));
+	/* the harness ends the test child with _exit(): no buffered lines */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("# objperslab: kernel /proc/slabinfo vs edumm SLUB %s\n",
 	       "(same object_size, align, flags)");
 	printf("# objperslab: %-22s %7s %5s %5s %-5s | %6s %5s | %6s %5s | %s\n",
