@@ -821,7 +821,10 @@ static struct edumm_slab *edumm_check_obj(struct edumm_kmem_cache *s, const void
  *
  * A pointer outside the cache, misaligned, already free, or whose red
  * zone was overwritten is refused with one report: the object (if it is
- * one) is quarantined and nothing else is touched.
+ * one) is quarantined and nothing else is touched.  Without debug flags
+ * a double free is caught only when it is naive (SLUB: the object is the
+ * head of the chain it goes back to, as CONFIG_SLAB_FREELIST_HARDENED's
+ * check; SLOB: always, by its object map).
  *
  * Context: process context; no slab lock held.
  * Return: 0, or -EINVAL when refused.
@@ -841,8 +844,7 @@ int edumm_kmem_cache_free(struct edumm_kmem_cache *s, void *obj, unsigned long c
 		if (ret)
 			return ret;
 	}
-	edumm_ops(s)->free(s, slab, obj);
-	return 0;
+	return edumm_ops(s)->free(s, slab, obj);
 }
 
 /**

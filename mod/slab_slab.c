@@ -591,7 +591,7 @@ free_done:
 	memmove(ac->entry, ac->entry + batchcount, sizeof(void *) * ac->avail);
 }
 
-static void edumm_slab_free(struct edumm_kmem_cache *s, struct edumm_slab *slab, void *obj)
+static int edumm_slab_free(struct edumm_kmem_cache *s, struct edumm_slab *slab, void *obj)
 {
 	struct edumm_array_cache *ac = &s->ac[edumm_cpu_get()];
 	struct list_head discard;
@@ -610,6 +610,7 @@ static void edumm_slab_free(struct edumm_kmem_cache *s, struct edumm_slab *slab,
 	edumm_unlock(&ac->lock);
 	edumm_cpu_put();
 	edumm_slab_discard_list(s, &discard);
+	return 0;
 }
 
 /* drain_array_locked(): give back @tofree objects (all: ac->avail). */

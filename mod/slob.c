@@ -354,28 +354,33 @@ static bool edumm_slob_free_locked(struct edumm_kmem_cache *s, struct edumm_slab
 	return true;
 }
 
-static void edumm_slob_free(struct edumm_kmem_cache *s, struct edumm_slab *sp, void *obj)
+static int edumm_slob_free(struct edumm_kmem_cache *s, struct edumm_slab *sp, void *obj)
 {
 	struct edumm_slab_state *st = edumm_slab_state(s);
-	struct edumm_slab *empty;
-	bool ok;
+	struct edumm_slab *empty = NULL;
+	bool ok = true;
 
 	edumm_slab_count(s, EDUMM_SLAB_FREE_SLOWPATH, 1);
 	edumm_lock(&st->slob_lock);
 	if (sp->kind == EDUMM_SLAB_KIND_LARGE) {
-		s->slob_live--;
-		edumm_unlock(&st->slob_lock);
-		edumm_slab_discard(s, sp);
-		return;
+		/* claim the block: a racing second free finds no cache */
+		ok = sp->cache == s;
+		if (ok) {
+			sp->cache = NULL;
+			s->slob_live--;
+			empty = sp;
+		}
+	} else {
+		ok = edumm_slob_free_locked(s, sp, obj, &empty);
 	}
-	ok = edumm_slob_free_locked(s, sp, obj, &empty);
 	edumm_unlock(&st->slob_lock);
 	if (!ok) {
 		edumm_slab_report(s, obj, "Object already free");
-		return;
+		return -EINVAL;
 	}
 	if (empty)
 		edumm_slab_discard(s, empty);
+	return 0;
 }
 
 /**

@@ -1303,3 +1303,34 @@ TEST(slab_init_fail_nth)
 		ASSERT_EQ(edumm_shim_meta_live, live0);
 	}
 }
+
+/* Without debug flags SLUB still catches the naive double free. */
+TEST(slab_slub_naive_double_free)
+{
+	struct edumm_pool *pool = slab_pool(2, EDUMM_SLAB_DESIGN_SLUB);
+	struct edumm_kmem_cache *s;
+	unsigned long reports;
+	void *a, *b;
+	int err;
+
+	ut.allow_reports = true;
+	pool->slab->nomerge = true;
+	ut_set_cpu(0);
+	s = edumm_kmem_cache_create(pool, "nv", 64, 0, 0, NULL, EDUMM_SLAB_DESIGN_SLUB, &err);
+	a = edumm_kmem_cache_alloc(s, 0, 1);
+	b = edumm_kmem_cache_alloc(s, 0, 1);
+	/* fast path: a is the head of this CPU's chain */
+	ASSERT_EQ(edumm_kmem_cache_free(s, a, 1), 0);
+	reports = edumm_shim_reports;
+	ASSERT_EQ(edumm_kmem_cache_free(s, a, 1), -EINVAL);
+	ASSERT_EQ(edumm_shim_reports, reports + 1);
+	/* slow path (another CPU): b becomes the head of slab->freelist */
+	ut_set_cpu(1);
+	ASSERT_EQ(edumm_kmem_cache_free(s, b, 1), 0);
+	ASSERT_EQ(edumm_kmem_cache_free(s, b, 1), -EINVAL);
+	ASSERT_EQ(edumm_shim_reports, reports + 2);
+	ut_set_cpu(0);
+	ASSERT_EQ(edumm_kmem_cache_validate(s, &ut_diag_out), 0);
+	ASSERT_EQ(edumm_kmem_cache_destroy(s), 0);
+	slab_fini(pool);
+}
