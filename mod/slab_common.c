@@ -1228,6 +1228,7 @@ struct edumm_kmem_cache *edumm_slab_create_kmalloc(struct edumm_pool *pool, cons
 int edumm_slab_init(struct edumm_pool *pool, enum edumm_slab_design kmalloc_design)
 {
 	struct edumm_slab_state *st;
+	unsigned int i;
 	int ret;
 
 	if (pool->slab || kmalloc_design < EDUMM_SLAB_DESIGN_SLUB ||
@@ -1250,9 +1251,8 @@ int edumm_slab_init(struct edumm_pool *pool, enum edumm_slab_design kmalloc_desi
 	st->kmalloc_design = kmalloc_design;
 	/* guards the SLOB page lists and every SLOB page */
 	edumm_lock_init(&st->slob_lock);
-	INIT_LIST_HEAD(&st->slob_list[0]);
-	INIT_LIST_HEAD(&st->slob_list[1]);
-	INIT_LIST_HEAD(&st->slob_list[2]);
+	for (i = 0; i < ARRAY_SIZE(st->slob_list); i++)
+		INIT_LIST_HEAD(&st->slob_list[i]);
 	/* held while twin entries are written */
 	edumm_lock_init(&st->map_lock);
 	/* guards rcu_wait */

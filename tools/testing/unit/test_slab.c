@@ -1334,3 +1334,27 @@ TEST(slab_slub_naive_double_free)
 	ASSERT_EQ(edumm_kmem_cache_destroy(s), 0);
 	slab_fini(pool);
 }
+
+/* SLOB's dma-kmalloc objects stay in the lowest zone, next to normal ones. */
+TEST(slab_slob_dma_pages)
+{
+	struct edumm_pool *pool = ut_pool_init(ut_layout_realistic, ut_layout_realistic_nr, 1);
+	unsigned int i;
+	void *p[64];
+
+	ASSERT_EQ(edumm_slab_init(pool, EDUMM_SLAB_DESIGN_SLOB), 0);
+	for (i = 0; i < 64; i++) {
+		struct edumm_page *page;
+
+		p[i] = edumm_kmalloc(pool, 64, i & 1 ? EDUMM_GFP_DMA : 0, 1);
+		ASSERT_NOT_NULL(p[i]);
+		page = edumm_pfn_to_page(pool, edumm_virt_to_pfn(p[i]));
+		if (i & 1)
+			ASSERT_EQ(edumm_page_zone(pool, page)->type, EDUMM_ZONE_DMA32);
+		else
+			ASSERT_EQ(edumm_page_zone(pool, page)->type, EDUMM_ZONE_NORMAL);
+	}
+	for (i = 0; i < 64; i++)
+		ASSERT_EQ(edumm_kfree(pool, p[i], 1), 0);
+	slab_fini(pool);
+}
