@@ -208,6 +208,7 @@ struct edumm_kmem_cache;
  * @frozen: SLUB: owned by a CPU (its slab or on its partial list)
  * @node: index in pool->nodes of the node whose pages these are
  * @list: which list @slab_list is on (EDUMM_SLAB_LIST_*)
+ * @dma: SLOB: a page of the lowest zone, for SLAB_CACHE_DMA caches only
  *
  * Guarded, as in the kernel, by whoever owns the slab: a CPU's lock for a
  * frozen slab's list linkage, node->list_lock for the rest (SLUB and SLAB),
@@ -237,6 +238,7 @@ struct edumm_slab {
 	u8 frozen;
 	u8 node;
 	u8 list;
+	u8 dma;
 };
 
 /* edumm_slab.list */
@@ -479,7 +481,8 @@ struct edumm_cache_info {
  *	kmalloc_index(), 1 = 96, 2 = 192, 3 = 8 ... 13 = 8192
  * @kmalloc_design: design of the kmalloc caches
  * @slob_lock: guards @slob_list and every SLOB page's fields and free units
- * @slob_list: SLOB free_slob_small / _medium / _large page lists
+ * @slob_list: SLOB free_slob_small / _medium / _large page lists, then
+ *	the same three for SLAB_CACHE_DMA caches (pages of the lowest zone)
  * @map_lock: held (a leaf) while the twin entries of a block are written or
  *	cleared, so that a checker (edumm_stop_machine()) never sees a
  *	half-described block
@@ -507,7 +510,7 @@ struct edumm_slab_state {
 	struct edumm_kmem_cache *kmalloc_caches[EDUMM_NR_KMALLOC_TYPES][EDUMM_KMALLOC_NR_INDEX];
 	int kmalloc_design;
 	struct edumm_lock slob_lock;
-	struct list_head slob_list[3];
+	struct list_head slob_list[6];
 	struct edumm_lock map_lock;
 	struct edumm_lock rcu_lock;
 	struct list_head rcu_wait;

@@ -821,7 +821,10 @@ static struct edumm_slab *edumm_check_obj(struct edumm_kmem_cache *s, const void
  *
  * A pointer outside the cache, misaligned, already free, or whose red
  * zone was overwritten is refused with one report: the object (if it is
- * one) is quarantined and nothing else is touched.
+ * one) is quarantined and nothing else is touched.  Without debug flags
+ * a double free is caught only when it is naive (SLUB: the object is the
+ * head of the chain it goes back to, as CONFIG_SLAB_FREELIST_HARDENED's
+ * check; SLOB: always, by its object map).
  *
  * Context: process context; no slab lock held.
  * Return: 0, or -EINVAL when refused.
@@ -841,8 +844,7 @@ int edumm_kmem_cache_free(struct edumm_kmem_cache *s, void *obj, unsigned long c
 		if (ret)
 			return ret;
 	}
-	edumm_ops(s)->free(s, slab, obj);
-	return 0;
+	return edumm_ops(s)->free(s, slab, obj);
 }
 
 /**
@@ -1226,6 +1228,7 @@ struct edumm_kmem_cache *edumm_slab_create_kmalloc(struct edumm_pool *pool, cons
 int edumm_slab_init(struct edumm_pool *pool, enum edumm_slab_design kmalloc_design)
 {
 	struct edumm_slab_state *st;
+	unsigned int i;
 	int ret;
 
 	if (pool->slab || kmalloc_design < EDUMM_SLAB_DESIGN_SLUB ||
@@ -1248,9 +1251,8 @@ int edumm_slab_init(struct edumm_pool *pool, enum edumm_slab_design kmalloc_desi
 	st->kmalloc_design = kmalloc_design;
 	/* guards the SLOB page lists and every SLOB page */
 	edumm_lock_init(&st->slob_lock);
-	INIT_LIST_HEAD(&st->slob_list[0]);
-	INIT_LIST_HEAD(&st->slob_list[1]);
-	INIT_LIST_HEAD(&st->slob_list[2]);
+	for (i = 0; i < ARRAY_SIZE(st->slob_list); i++)
+		INIT_LIST_HEAD(&st->slob_list[i]);
 	/* held while twin entries are written */
 	edumm_lock_init(&st->map_lock);
 	/* guards rcu_wait */
@@ -1280,7 +1282,7 @@ void edumm_slab_exit(struct edumm_pool *pool)
 {
 	struct edumm_slab_state *st = pool->slab;
 	struct edumm_kmem_cache *s;
-	unsigned long i;
+	unsigned long i, live;
 
 	if (!st)
 		return;
@@ -1292,8 +1294,11 @@ void edumm_slab_exit(struct edumm_pool *pool)
 	}
 	edumm_rcu_barrier();
 	edumm_slab_rcu_reclaim(pool);
-	/* kmalloc_large() blocks nobody freed */
-	for (i = 0; i < pool->nr_pages; i++) {
+	/* kmalloc_large() blocks nobody freed (calls - frees of the counters) */
+	for (i = 0, live = 0; i < pool->nr_cpus; i++)
+		live += st->large[i].v[EDUMM_SLAB_KMALLOC_CALLS] -
+			st->large[i].v[EDUMM_SLAB_SLAB_FREE];
+	for (i = 0; live && i < pool->nr_pages; i++) {
 		struct edumm_slab *slab = &st->slabs[i];
 
 		if (slab->kind != EDUMM_SLAB_KIND_LARGE || slab->cache)

@@ -21,7 +21,8 @@
  * @open: compute order/objects and allocate the per-CPU/per-node state
  * @release: free what @open allocated (the cache has no slab left)
  * @alloc: take one free object; obj_state (debug caches) set to BUSY
- * @free: give back one object the common layer has checked
+ * @free: give back one object the common layer has checked; 0, or
+ *	-EINVAL when the design itself sees a double free (reported)
  * @shrink: flush per-CPU caches and give empty slabs to the buddy;
  *	returns pages freed
  * @live: objects still allocated (for destroy), reporting each when @report
@@ -35,7 +36,7 @@ struct edumm_slab_ops {
 	int (*open)(struct edumm_kmem_cache *s);
 	void (*release)(struct edumm_kmem_cache *s);
 	void *(*alloc)(struct edumm_kmem_cache *s, unsigned int gfp);
-	void (*free)(struct edumm_kmem_cache *s, struct edumm_slab *slab, void *obj);
+	int (*free)(struct edumm_kmem_cache *s, struct edumm_slab *slab, void *obj);
 	unsigned long (*shrink)(struct edumm_kmem_cache *s);
 	unsigned long (*live)(struct edumm_kmem_cache *s, bool report);
 	void (*info)(struct edumm_kmem_cache *s, struct edumm_cache_info *info);

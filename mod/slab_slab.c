@@ -591,7 +591,7 @@ free_done:
 	memmove(ac->entry, ac->entry + batchcount, sizeof(void *) * ac->avail);
 }
 
-static void edumm_slab_free(struct edumm_kmem_cache *s, struct edumm_slab *slab, void *obj)
+static int edumm_slab_free(struct edumm_kmem_cache *s, struct edumm_slab *slab, void *obj)
 {
 	struct edumm_array_cache *ac = &s->ac[edumm_cpu_get()];
 	struct list_head discard;
@@ -610,6 +610,7 @@ static void edumm_slab_free(struct edumm_kmem_cache *s, struct edumm_slab *slab,
 	edumm_unlock(&ac->lock);
 	edumm_cpu_put();
 	edumm_slab_discard_list(s, &discard);
+	return 0;
 }
 
 /* drain_array_locked(): give back @tofree objects (all: ac->avail). */
@@ -800,8 +801,9 @@ static unsigned long edumm_slab_live(struct edumm_kmem_cache *s, bool report)
 					    slab->obj_state[j] == EDUMM_OBJ_QUARANTINED)
 						continue;
 					budget--;
-					edumm_report("%s: object %u of slab pfn %#lx in use\n",
-						     s->name, j, edumm_slab_pfn(s->pool, slab));
+					edumm_report("%s: object %u of slab pfn %#lx %s\n",
+						     s->name, j, edumm_slab_pfn(s->pool, slab),
+						     "still allocated");
 				}
 			}
 		edumm_unlock(&n->list_lock);

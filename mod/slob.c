@@ -47,7 +47,9 @@
  * each object to RCU with a footer; edumm refuses the flag), no debug
  * flags (the kernel's SLOB had none), kmalloc uses edumm's kmalloc-N
  * caches (SLOB caches here) instead of a size header, so that the class
- * table of Documentation/kmalloc.rst holds for every design.
+ * table of Documentation/kmalloc.rst holds for every design; caches with
+ * SLAB_CACHE_DMA (dma-kmalloc-*) have their own three page lists of pages
+ * of the lowest zone, where the kernel's SLOB reused any page.
  */
 #include "slab_internal.h"
 
@@ -101,13 +103,19 @@ static int slob_last(struct slob_block *s)
 	return !((unsigned long)slob_next(s) & ~EDUMM_PAGE_MASK);
 }
 
-static struct list_head *edumm_slob_list(struct edumm_slab_state *st, size_t size)
+/*
+ * The list of pages for @size; SLAB_CACHE_DMA caches have their own three
+ * (the kernel's SLOB ignored GFP_DMA on pages it already had).
+ */
+static struct list_head *edumm_slob_list(struct edumm_slab_state *st, size_t size, bool dma)
 {
+	struct list_head *lists = &st->slob_list[dma ? 3 : 0];
+
 	if (size < SLOB_BREAK1)
-		return &st->slob_list[0];
+		return &lists[0];
 	if (size < SLOB_BREAK2)
-		return &st->slob_list[1];
-	return &st->slob_list[2];
+		return &lists[1];
+	return &lists[2];
 }
 
 static void set_slob_page_free(struct edumm_slab *sp, struct list_head *list)
@@ -199,7 +207,8 @@ static void edumm_slob_mark(struct edumm_kmem_cache *s, struct edumm_slab *sp, v
 static void *edumm_slob_alloc_small(struct edumm_kmem_cache *s, unsigned int gfp)
 {
 	struct edumm_slab_state *st = edumm_slab_state(s);
-	struct list_head *slob_list = edumm_slob_list(st, s->size);
+	bool dma = s->flags & EDUMM_SLAB_CACHE_DMA;
+	struct list_head *slob_list = edumm_slob_list(st, s->size, dma);
 	struct edumm_slab *sp;
 	bool unused;
 	struct slob_block *b = NULL;
@@ -238,6 +247,7 @@ static void *edumm_slob_alloc_small(struct edumm_kmem_cache *s, unsigned int gfp
 	edumm_slab_count(s, EDUMM_SLAB_ALLOC_NEW_SLAB, 1);
 	b = sp->addr;
 	edumm_lock(&st->slob_lock);
+	sp->dma = dma;
 	sp->objects = SLOB_PAGE_UNITS;
 	sp->freelist = b;
 	set_slob(b, SLOB_PAGE_UNITS, b + SLOB_PAGE_UNITS);
@@ -312,7 +322,7 @@ static bool edumm_slob_free_locked(struct edumm_kmem_cache *s, struct edumm_slab
 		sp->freelist = b;
 		set_slob(b, units,
 			 (void *)((unsigned long)(b + SLOB_PAGE_UNITS) & EDUMM_PAGE_MASK));
-		set_slob_page_free(sp, edumm_slob_list(st, s->size));
+		set_slob_page_free(sp, edumm_slob_list(st, s->size, sp->dma));
 		return true;
 	}
 
@@ -354,28 +364,33 @@ static bool edumm_slob_free_locked(struct edumm_kmem_cache *s, struct edumm_slab
 	return true;
 }
 
-static void edumm_slob_free(struct edumm_kmem_cache *s, struct edumm_slab *sp, void *obj)
+static int edumm_slob_free(struct edumm_kmem_cache *s, struct edumm_slab *sp, void *obj)
 {
 	struct edumm_slab_state *st = edumm_slab_state(s);
-	struct edumm_slab *empty;
-	bool ok;
+	struct edumm_slab *empty = NULL;
+	bool ok = true;
 
 	edumm_slab_count(s, EDUMM_SLAB_FREE_SLOWPATH, 1);
 	edumm_lock(&st->slob_lock);
 	if (sp->kind == EDUMM_SLAB_KIND_LARGE) {
-		s->slob_live--;
-		edumm_unlock(&st->slob_lock);
-		edumm_slab_discard(s, sp);
-		return;
+		/* claim the block: a racing second free finds no cache */
+		ok = sp->cache == s;
+		if (ok) {
+			sp->cache = NULL;
+			s->slob_live--;
+			empty = sp;
+		}
+	} else {
+		ok = edumm_slob_free_locked(s, sp, obj, &empty);
 	}
-	ok = edumm_slob_free_locked(s, sp, obj, &empty);
 	edumm_unlock(&st->slob_lock);
 	if (!ok) {
 		edumm_slab_report(s, obj, "Object already free");
-		return;
+		return -EINVAL;
 	}
 	if (empty)
 		edumm_slab_discard(s, empty);
+	return 0;
 }
 
 /**

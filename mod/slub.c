@@ -515,7 +515,7 @@ static void *edumm_slub_alloc(struct edumm_kmem_cache *s, unsigned int gfp)
 	return obj;
 }
 
-static void edumm_slub_free(struct edumm_kmem_cache *s, struct edumm_slab *slab, void *obj)
+static int edumm_slub_free(struct edumm_kmem_cache *s, struct edumm_slab *slab, void *obj)
 {
 	struct edumm_kmem_cache_node *n = &s->node[slab->node];
 	struct edumm_slub_cpu *c;
@@ -526,6 +526,9 @@ static void edumm_slub_free(struct edumm_kmem_cache *s, struct edumm_slab *slab,
 	c = &s->cpu[edumm_cpu_get()];
 	edumm_lock(&c->lock);
 	if (likely(slab == c->slab)) {
+		/* naive detection of double free, as set_freepointer() */
+		if (unlikely(obj == c->freelist))
+			goto double_free;
 		/* the fast path: push onto the CPU's chain */
 		edumm_set_freepointer(s, obj, c->freelist);
 		c->freelist = obj;
@@ -533,13 +536,17 @@ static void edumm_slub_free(struct edumm_kmem_cache *s, struct edumm_slab *slab,
 		edumm_unlock(&c->lock);
 		edumm_cpu_put();
 		edumm_slab_count(s, EDUMM_SLAB_FREE_FASTPATH, 1);
-		return;
+		return 0;
 	}
 	edumm_slab_count(s, EDUMM_SLAB_FREE_SLOWPATH, 1);
 
 	/* __slab_free() */
 	edumm_lock(&n->list_lock);
 	prior = slab->freelist;
+	if (unlikely(obj == prior)) {
+		edumm_unlock(&n->list_lock);
+		goto double_free;
+	}
 	edumm_set_freepointer(s, obj, prior);
 	slab->freelist = obj;
 	slab->inuse--;
@@ -577,6 +584,13 @@ out:
 	edumm_unlock(&c->lock);
 	edumm_cpu_put();
 	edumm_discard_list(s, &discard);
+	return 0;
+
+double_free:
+	edumm_unlock(&c->lock);
+	edumm_cpu_put();
+	edumm_slab_report(s, obj, "Object already free (freelist head)");
+	return -EINVAL;
 }
 
 /* flush_cpu_slab() for any CPU: its lock makes a remote flush safe. */

@@ -1705,7 +1705,7 @@ static int pick_obj(int kind)
 	for (i = 0; i < MAX_OBJS; i++) {
 		k = (start + i) % MAX_OBJS;
 		if (fz.objs[k].used &&
-		    (kind < 0 || (fz.objs[k].cache < 0) == kind))
+		    (kind < 0 || (int)(fz.objs[k].cache < 0) == kind))
 			return k;
 	}
 	return -1;
@@ -2002,17 +2002,17 @@ static void prep_name(char *name)
 	int ci;
 
 	memset(name, 0, 32);
-	if (r < 84) {
+	ci = pick_cache();
+	if (r < 84)
 		snprintf(name, 32, "fz%u.%u", fz.id, fz.name_seq++);
-	} else if (r < 90 && (ci = pick_cache()) >= 0) {
+	else if (r < 90 && ci >= 0)
 		strcpy(name, fz.caches[ci].name);
-	} else if (r < 93) {
+	else if (r < 93)
 		strcpy(name, chance(50) ? "kmalloc-64" : "kmalloc-rcl-8k");
-	} else if (r < 96) {
+	else if (r < 96)
 		memset(name, 'n', 32);	/* no NUL */
-	} else {
+	else
 		strcpy(name, bad[rnd_below(ARRAY_SIZE(bad))]);
-	}
 }
 
 /* Fill @count handles for a bulk free of cache @ci; may lower @count. */
@@ -2761,12 +2761,12 @@ static void krealloc_done(const void *in, const void *out)
 {
 	const struct edumm_krealloc *kr = out;
 	struct fz_obj *o = &fz.objs[find_obj(kr->object)];
-
 	/* as __do_krealloc(): in place whenever the old ksize() suffices */
-	__u64 want = kr->size <= o->ksize ? o->ksize : expected_ksize(kr->size);
+	bool moved = kr->size > o->ksize;
+	__u64 want = moved ? expected_ksize(kr->size) : o->ksize;
 
 	(void)in;
-	if (kr->ksize != want || kr->moved != (kr->size > o->ksize))
+	if (kr->ksize != want || kr->moved != moved)
 		fz_err("krealloc(%llu) of a %llu-byte object: ksize %llu (expected %llu), moved %u",
 		       kr->size, o->ksize, kr->ksize, want, kr->moved);
 	o->size = kr->size;

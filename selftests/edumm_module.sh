@@ -43,7 +43,7 @@ DBG=/sys/kernel/debug/$MODNAME
 PARAMS=/sys/module/$MODNAME/parameters
 PAGE_KB=4		# x86-64
 BASE_TOLERANCE_KB=2048
-NR_TESTS=29
+NR_TESTS=31
 
 dir=$(cd "$(dirname "$0")" && pwd)
 test_no=0
@@ -319,6 +319,10 @@ for p in fail_reserve=1,100,0,-1 fail_reserve=4,100,0,-1; do
 done
 for p in fail_reserve=abc fail_reserve=1,101,0,1 fail_reserve=0,100,0,1 \
 	 fail_reserve=1,100,0,-2 fail_reserve=1,100,0,1,5; do
+	check "insmod $p is rejected" bad_param "$p"
+done
+# --- the slab layer's parameters ------------------------------------------
+for p in slab_design=slib slab_design=; do
 	check "insmod $p is rejected" bad_param "$p"
 done
 check "failed loads leaked no memory" within_tolerance "after failed loads"

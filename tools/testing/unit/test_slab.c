@@ -709,6 +709,13 @@ static void debug_paths(enum edumm_slab_design design)
 	ASSERT_EQ(info.stat[EDUMM_SLAB_QUARANTINED], 2);
 	/* a quarantined object is never freed again, nor handed out */
 	EXPECT_ERROR(edumm_kmem_cache_free(s, o[2], 1));
+	/* the padding after the tracks (0x5a) overwritten */
+	bad = edumm_kmem_cache_alloc(s, 0, 1);
+	ASSERT_EQ(((u8 *)bad)[s->size - s->red_left_pad - 1], 0x5a);
+	((u8 *)bad)[s->size - s->red_left_pad - 1] = 0;
+	EXPECT_ERROR(edumm_kmem_cache_free(s, bad, 1));
+	edumm_kmem_cache_info(s, &info);
+	ASSERT_EQ(info.stat[EDUMM_SLAB_QUARANTINED], 3);
 
 	/* use after free: a write into a freed (poisoned) object */
 	ASSERT_EQ(edumm_kmem_cache_free(s, o[4], 1), 0);
@@ -727,7 +734,7 @@ static void debug_paths(enum edumm_slab_design design)
 	errs++;
 	edumm_kmem_cache_info(s, &info);
 	ASSERT_EQ(info.errors, errs);
-	ASSERT_EQ(info.stat[EDUMM_SLAB_QUARANTINED], 3);
+	ASSERT_EQ(info.stat[EDUMM_SLAB_QUARANTINED], 4);
 	ASSERT_EQ(edumm_kmem_cache_validate(s, &ut_diag_out), 0);
 
 	/* nothing else was touched */
@@ -1233,4 +1240,121 @@ TEST(slab_concurrency_fast_paths)
 		ASSERT_EQ(edumm_kmem_cache_destroy(ssh.c[k]), 0);
 	}
 	slab_fini(ssh.pool);
+}
+
+/* Every internal allocation point of the slab layer fails cleanly. */
+TEST(slab_fault_injection)
+{
+	struct edumm_pool *pool = slab_pool(1, EDUMM_SLAB_DESIGN_SLUB);
+	unsigned long base = pages_out(pool);
+	unsigned int d;
+
+	for (d = 0; d < ARRAY_SIZE(designs); d++) {
+		struct edumm_cache_info info;
+		struct edumm_kmem_cache *s;
+		int err;
+
+		s = edumm_kmem_cache_create(pool, ut_tmp_printf("f%u", d), 100, 0, 0, NULL,
+					    designs[d], &err);
+		ASSERT_NOT_NULL(s);
+		/* the buddy fails every request: no object, no page, counted */
+		ASSERT_EQ(edumm_fault_attr_parse(&pool->fail, "1,100,0,-1"), 0);
+		ASSERT_NULL(edumm_kmem_cache_alloc(s, 0, 1));
+		ASSERT_NULL(edumm_kmalloc(pool, 20000, 0, 1));
+		edumm_kmem_cache_info(s, &info);
+		ASSERT_EQ(info.stat[EDUMM_SLAB_ALLOC_FAIL], 1);
+		ASSERT_EQ(pages_out(pool), base);
+		ASSERT_EQ(edumm_fault_attr_parse(&pool->fail, "1,0,0,0"), 0);
+		ASSERT_POOL_OK(pool);
+		ASSERT_EQ(edumm_kmem_cache_destroy(s), 0);
+	}
+	slab_fini(pool);
+}
+
+/*
+ * edumm_slab_init() fails at its metadata allocations in turn: all of
+ * the first 40 (the state, the twin array, the first caches of each
+ * kind), then every fifth (each cache repeats the same few allocations).
+ */
+TEST(slab_init_fail_nth)
+{
+	struct edumm_pool *pool = ut_pool_init(ut_layout_simple, ut_layout_simple_nr, 2);
+	unsigned long live0 = edumm_shim_meta_live, base = pages_out(pool);
+	unsigned int nth, d;
+
+	for (d = 0; d < ARRAY_SIZE(designs); d++) {
+		for (nth = 1; ; nth += nth < 40 ? 1 : 5) {
+			int ret;
+
+			edumm_shim_meta_fail_nth = nth;
+			ret = edumm_slab_init(pool, designs[d]);
+			edumm_shim_meta_fail_nth = 0;
+			if (!ret)
+				break;
+			ASSERT_EQ(ret, -ENOMEM);
+			ASSERT_NULL(pool->slab);
+			ASSERT_EQ(edumm_shim_meta_live, live0);
+			ASSERT_EQ(pages_out(pool), base);
+		}
+		ut_diag("%s: init succeeds from fail_nth %u", edumm_slab_design_names[designs[d]],
+			nth);
+		ASSERT_GT(nth, 40);
+		slab_fini(pool);
+		ASSERT_EQ(edumm_shim_meta_live, live0);
+	}
+}
+
+/* Without debug flags SLUB still catches the naive double free. */
+TEST(slab_slub_naive_double_free)
+{
+	struct edumm_pool *pool = slab_pool(2, EDUMM_SLAB_DESIGN_SLUB);
+	struct edumm_kmem_cache *s;
+	unsigned long reports;
+	void *a, *b;
+	int err;
+
+	ut.allow_reports = true;
+	pool->slab->nomerge = true;
+	ut_set_cpu(0);
+	s = edumm_kmem_cache_create(pool, "nv", 64, 0, 0, NULL, EDUMM_SLAB_DESIGN_SLUB, &err);
+	a = edumm_kmem_cache_alloc(s, 0, 1);
+	b = edumm_kmem_cache_alloc(s, 0, 1);
+	/* fast path: a is the head of this CPU's chain */
+	ASSERT_EQ(edumm_kmem_cache_free(s, a, 1), 0);
+	reports = edumm_shim_reports;
+	ASSERT_EQ(edumm_kmem_cache_free(s, a, 1), -EINVAL);
+	ASSERT_EQ(edumm_shim_reports, reports + 1);
+	/* slow path (another CPU): b becomes the head of slab->freelist */
+	ut_set_cpu(1);
+	ASSERT_EQ(edumm_kmem_cache_free(s, b, 1), 0);
+	ASSERT_EQ(edumm_kmem_cache_free(s, b, 1), -EINVAL);
+	ASSERT_EQ(edumm_shim_reports, reports + 2);
+	ut_set_cpu(0);
+	ASSERT_EQ(edumm_kmem_cache_validate(s, &ut_diag_out), 0);
+	ASSERT_EQ(edumm_kmem_cache_destroy(s), 0);
+	slab_fini(pool);
+}
+
+/* SLOB's dma-kmalloc objects stay in the lowest zone, next to normal ones. */
+TEST(slab_slob_dma_pages)
+{
+	struct edumm_pool *pool = ut_pool_init(ut_layout_realistic, ut_layout_realistic_nr, 1);
+	unsigned int i;
+	void *p[64];
+
+	ASSERT_EQ(edumm_slab_init(pool, EDUMM_SLAB_DESIGN_SLOB), 0);
+	for (i = 0; i < 64; i++) {
+		struct edumm_page *page;
+
+		p[i] = edumm_kmalloc(pool, 64, i & 1 ? EDUMM_GFP_DMA : 0, 1);
+		ASSERT_NOT_NULL(p[i]);
+		page = edumm_pfn_to_page(pool, edumm_virt_to_pfn(p[i]));
+		if (i & 1)
+			ASSERT_EQ(edumm_page_zone(pool, page)->type, EDUMM_ZONE_DMA32);
+		else
+			ASSERT_EQ(edumm_page_zone(pool, page)->type, EDUMM_ZONE_NORMAL);
+	}
+	for (i = 0; i < 64; i++)
+		ASSERT_EQ(edumm_kfree(pool, p[i], 1), 0);
+	slab_fini(pool);
 }
