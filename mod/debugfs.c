@@ -9,9 +9,10 @@
  *   check         0444  runs the invariant checker: "ok", or one line per
  *                       violation
  *   control       0200  write "drain" (empty every per-CPU list into the
- *                       buddy) or "check" (run the checker, the number of
- *                       violations to the kernel log); anything else is
- *                       -EINVAL
+ *                       buddy), "check" (run the checker, the number of
+ *                       violations to the kernel log) or "pcp BATCH HIGH"
+ *                       (per-CPU list sizes; "pcp 0 0": the zones' own);
+ *                       anything else is -EINVAL
  *   fail/         fault injection for edumm's allocation points, the knobs
  *                 of the kernel's fault_attr (see fault.c):
  *     probability 0644  percent, 0..100 (0: off)
@@ -110,6 +111,7 @@ static ssize_t edumm_dbg_control_write(struct file *file,
 				       loff_t *ppos)
 {
 	char cmd[EDUMM_CONTROL_MAX];
+	unsigned int batch, high;
 	unsigned long bad;
 
 	if (!count || count >= sizeof(cmd))
@@ -133,6 +135,10 @@ static ssize_t edumm_dbg_control_write(struct file *file,
 				bad);
 		else
 			pr_info("check: ok\n");
+	} else if (sscanf(cmd, "pcp %u %u", &batch, &high) == 2) {
+		/* per-CPU list sizes, "pcp 0 0" restores the zones' own */
+		if (edumm_pcp_set_sizes(&edumm_pool, batch, high))
+			return -EINVAL;
 	} else {
 		return -EINVAL;
 	}
