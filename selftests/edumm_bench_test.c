@@ -416,8 +416,12 @@ TEST_F(bench, control_pcp_sizes)
 	EXPECT_EQ(batch0, batch);
 }
 
-/* Every workload, mode and backend once, tiny: only the shape is checked. */
-TEST_F(bench, smoke_every_workload)
+/*
+ * Every workload, mode and backend once, tiny: only the shape is checked.
+ * The time limit is for the debug kernel (KASAN, page poisoning: an order-10
+ * block is 4 MiB written and checked) under emulation.
+ */
+TEST_F_TIMEOUT(bench, smoke_every_workload, 600)
 {
 	static const struct {
 		__u32 workload, mode, order, batch;
@@ -450,7 +454,7 @@ TEST_F(bench, smoke_every_workload)
 			b.batch = cases[i].batch;
 			b.backend = be;
 			b.iterations = 64;
-			if (cases[i].batch)
+			if (cases[i].batch || cases[i].order >= 9)
 				b.iterations = 4;
 			b.repetitions = 3;
 			if (b.mode == EDUMM_BENCH_MODE_CONCURRENT)
