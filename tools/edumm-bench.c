@@ -451,9 +451,10 @@ int main(int argc, char **argv)
 		printf("%-28s %12.1f %12.1f %8.3f %10.1f-%-10.1f %10.1f-%-10.1f\n", r->label,
 		       me, mk, mk > 0 ? me / mk : 0, se.v[0], se.v[se.n - 1], sk.v[0],
 		       sk.v[sk.n - 1]);
-		csv_add("summary,%s,%s,%u,%u,,,,,,%.2f,%.2f,%.4f,%.2f,%.2f,%.2f,%.2f\n", r->label,
-			mode_names[r->mode], r->order, r->batch, me, mk, mk > 0 ? me / mk : 0,
-			se.v[0], se.v[se.n - 1], sk.v[0], sk.v[sk.n - 1]);
+		csv_add("summary,%s,%s,%u,%u,,,,,,%.2f,%.2f,%.4f,%.2f,%.2f,%.2f,%.2f,%.4f\n",
+			r->label, mode_names[r->mode], r->order, r->batch, me, mk,
+			mk > 0 ? me / mk : 0, se.v[0], se.v[se.n - 1], sk.v[0], sk.v[sk.n - 1],
+			sk.v[0] > 0 ? se.v[0] / sk.v[0] : 0);
 	}
 
 	/* memory: edumm's bookkeeping per pool page vs the kernel's struct page */
