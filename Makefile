@@ -208,7 +208,8 @@ check-debug: deps
 
 # Benchmarks: edumm against the kernel's own allocators in one VM boot,
 # as ratios (scripts/bench, Documentation/benchmarks.rst).  BENCH_SMP=N
-# vCPUs (default 2); BENCH_OPS, BENCH_REPS, BENCH_ROUNDS, BENCH_ONLY.
+# vCPUs (default 2); BENCH_OPS, BENCH_REPS, BENCH_ROUNDS, BENCH_ONLY,
+# BENCH_PCP.
 # Results in build/bench/<timestamp>/.
 .PHONY: bench
 bench: deps

@@ -16,9 +16,9 @@
  *      repetition started on a spinning barrier so that all CPUs start
  *      together, timed with ktime_get_ns() and get_cycles();
  *   5. the caller sleeps until the threads are done, interruptibly: a
- *      signal sets run->stop, which every loop checks every
- *      EDUMM_BENCH_CHECK iterations (and every barrier and ring wait), the
- *      threads free what they hold, and the call returns -EINTR;
+ *      signal sets run->stop, which every loop checks after every
+ *      iteration (and every barrier and ring wait), the threads free what
+ *      they hold, and the call returns -EINTR;
  *   6. results: per repetition the time from the earliest start to the
  *      latest end less the empty loop, and the slowest CPU's cycles less
  *      its empty loop; per CPU its own net time summed over repetitions.
@@ -44,7 +44,7 @@
 #include "edumm_glue.h"
 #include "bench.h"
 
-/* Iterations between two checks of run->stop (a power of two). */
+/* Iterations between two cond_resched() (a power of two). */
 #define EDUMM_BENCH_CHECK	256
 /* Spins of a wait between two cond_resched(). */
 #define EDUMM_BENCH_SPINS	1024
@@ -130,11 +130,11 @@ static int edumm_bench_loop(struct edumm_bench_thread *t, edumm_bench_fn fn, u32
 		ret = fn(t);
 		if (unlikely(ret))
 			return ret;
-		if (unlikely(i % EDUMM_BENCH_CHECK == EDUMM_BENCH_CHECK - 1)) {
-			if (READ_ONCE(t->run->stop))
-				return -ECANCELED;
+		/* every iteration: one may be a 4 MiB block under a debug kernel */
+		if (unlikely(READ_ONCE(t->run->stop)))
+			return -ECANCELED;
+		if (unlikely(i % EDUMM_BENCH_CHECK == EDUMM_BENCH_CHECK - 1))
 			cond_resched();
-		}
 	}
 	return 0;
 }

@@ -10,9 +10,10 @@
  *                       violation
  *   control       0200  write "drain" (empty every slab cache's per-CPU
  *                       caches and empty slabs, then every per-CPU list,
- *                       into the buddy) or "check" (run the checker, the number of
- *                       violations to the kernel log); anything else is
- *                       -EINVAL
+ *                       into the buddy), "check" (run the checker, the
+ *                       number of violations to the kernel log) or "pcp
+ *                       BATCH HIGH" (per-CPU list sizes; "pcp 0 0": the
+ *                       zones' own); anything else is -EINVAL
  *   fail/         fault injection for edumm's allocation points, the knobs
  *                 of the kernel's fault_attr (see fault.c):
  *     probability 0644  percent, 0..100 (0: off)
@@ -113,6 +114,7 @@ static ssize_t edumm_dbg_control_write(struct file *file,
 				       loff_t *ppos)
 {
 	char cmd[EDUMM_CONTROL_MAX];
+	unsigned int batch, high;
 	unsigned long bad;
 
 	if (!count || count >= sizeof(cmd))
@@ -138,6 +140,10 @@ static ssize_t edumm_dbg_control_write(struct file *file,
 				bad);
 		else
 			pr_info("check: ok\n");
+	} else if (sscanf(cmd, "pcp %u %u", &batch, &high) == 2) {
+		/* per-CPU list sizes, "pcp 0 0" restores the zones' own */
+		if (edumm_pcp_set_sizes(&edumm_pool, batch, high))
+			return -EINVAL;
 	} else {
 		return -EINVAL;
 	}

@@ -62,6 +62,10 @@ enum edumm_mt {
 	EDUMM_MT_TYPES = EDUMM_MT_PCPTYPES,
 };
 
+/* Limits of edumm_pcp_set_sizes(). */
+#define EDUMM_PCP_MAX_BATCH	4096
+#define EDUMM_PCP_MAX_HIGH	BIT(24)
+
 /* One pcp list per (order, migratetype) for orders 0..COSTLY_ORDER. */
 #define EDUMM_NR_PCP_LISTS	(EDUMM_MT_PCPTYPES * (EDUMM_COSTLY_ORDER + 1))
 
@@ -439,6 +443,7 @@ struct edumm_page *edumm_rmqueue_pcplist(struct edumm_zone *zone, unsigned int o
 int edumm_free_unref_page(struct edumm_zone *zone, struct edumm_page *page, unsigned int order);
 void edumm_drain_zone_pages(struct edumm_zone *zone, unsigned int cpu);
 void edumm_drain_all_pages(struct edumm_pool *pool);
+int edumm_pcp_set_sizes(struct edumm_pool *pool, unsigned int batch, unsigned int high);
 unsigned long edumm_alloc_pages_bulk(struct edumm_pool *pool, int mt, unsigned int alloc_flags,
 				     unsigned int nr, struct edumm_page **array);
 

@@ -432,3 +432,48 @@ failed:
 		nr_populated++;
 	return nr_populated;
 }
+
+/**
+ * edumm_pcp_set_sizes() - set the batch and high of every per-CPU list
+ * @pool: the pool
+ * @batch: blocks per refill, 1 .. EDUMM_PCP_MAX_BATCH; 0 (with @high 0)
+ *	restores each zone's own sizes (zone_batchsize(), zone_highsize())
+ * @high: pages at which a list spills; raised to 4 * @batch if below, as
+ *	zone_highsize() does
+ *
+ * The kernel derives both from the zone's size; a tunable such as
+ * vm.percpu_pagelist_high_fraction changes them at run time, through
+ * zone_set_pageset_high_and_batch().  This lets edumm's lists be sized
+ * like those of a kernel zone it is compared with (make bench, see
+ * Documentation/benchmarks.rst).  Each list is updated under its lock; a
+ * list above its new high spills on its next free.
+ *
+ * Context: process context; takes every pcp->lock in turn.
+ * Return: 0, or -EINVAL for sizes out of range.
+ */
+int edumm_pcp_set_sizes(struct edumm_pool *pool, unsigned int batch, unsigned int high)
+{
+	unsigned int zi, cpu;
+
+	if ((!batch && high) || batch > EDUMM_PCP_MAX_BATCH || high > EDUMM_PCP_MAX_HIGH)
+		return -EINVAL;
+	for (zi = 0; zi < pool->nr_zones; zi++) {
+		struct edumm_zone *zone = pool->zones[zi];
+		int b = batch, h = high;
+
+		if (!batch) {
+			b = max(1, edumm_zone_batchsize(zone));
+			h = edumm_zone_highsize(zone, b);
+		}
+		h = max(h, b << 2);
+		for (cpu = 0; cpu < pool->nr_cpus; cpu++) {
+			struct edumm_pcp *pcp = &zone->pcp[cpu];
+
+			edumm_lock(&pcp->lock);
+			WRITE_ONCE(pcp->batch, b);
+			WRITE_ONCE(pcp->high, h);
+			edumm_unlock(&pcp->lock);
+		}
+	}
+	return 0;
+}

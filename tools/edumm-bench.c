@@ -4,6 +4,7 @@
  * kernel's own allocator, interleaved, and print the ratios.
  *
  *   edumm-bench [--ops N] [--reps R] [--rounds K] [--only SUBSTR]
+ *               [--pcp kernel|own]
  *
  * For each row of rows[] the tool makes K rounds of two calls, edumm then
  * kernel (so that any drift of the machine hits both alike), each of R
@@ -36,6 +37,7 @@
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define DEV			"/dev/edumm"
 #define DEBUGFS_POOL		"/sys/kernel/debug/edumm/pool"
+#define DEBUGFS_CONTROL		"/sys/kernel/debug/edumm/control"
 #define MAX_ROUNDS		16
 
 /*
@@ -102,6 +104,24 @@ static unsigned long opt_ops = 20000;
 static unsigned int opt_reps = 5;
 static unsigned int opt_rounds = 3;
 static const char *opt_only;
+static bool opt_pcp_kernel;
+
+/* "pcp BATCH HIGH" to edumm's debugfs control (0 0: the zones' own). */
+static int set_pcp(int batch, int high)
+{
+	FILE *f = fopen(DEBUGFS_CONTROL, "w");
+	int ret;
+
+	if (!f) {
+		perror(DEBUGFS_CONTROL);
+		return -1;
+	}
+	fprintf(f, "pcp %d %d\n", batch, high);
+	ret = fclose(f);
+	if (ret)
+		fprintf(stderr, "edumm-bench: pcp %d %d: %s\n", batch, high, strerror(errno));
+	return ret;
+}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -274,7 +294,7 @@ static double pool_value(const char *key)
  * kernel's, or edumm's in the same format), CPU 0's, into the table and
  * the CSV header.
  */
-static void print_pcp(const char *who, const char *path)
+static void print_pcp(const char *who, const char *path, int *max_batch, int *max_high)
 {
 	char line[256], zone[64] = "?";
 	int high = -1, cpu = -1;
@@ -292,6 +312,12 @@ static void print_pcp(const char *who, const char *path)
 		} else if (cpu == 0 && sscanf(line, " high: %d", &v) == 1) {
 			high = v;
 		} else if (cpu == 0 && sscanf(line, " batch: %d", &v) == 1) {
+			if (v > *max_batch) {
+				*max_batch = v;
+				*max_high = high;
+			}
+			if (!who)
+				continue;
 			printf("pcp %-6s zone %-8s cpu 0: high %d batch %d\n", who, zone, high, v);
 			csv_add("# pcp_%s_%s_high=%d pcp_%s_%s_batch=%d\n", who, zone, high, who,
 				zone, v);
@@ -304,11 +330,13 @@ static void print_pcp(const char *who, const char *path)
 static void print_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: edumm-bench [--ops N] [--reps R] [--rounds K] [--only SUBSTR]\n"
+		"usage: edumm-bench [--ops N] [--reps R] [--rounds K] [--only S] [--pcp kernel|own]\n"
 		"  --ops N      allocations per CPU per repetition (default %lu)\n"
 		"  --reps R     repetitions per call, 1..%u (default %u)\n"
 		"  --rounds K   edumm/kernel call pairs per row, 1..%u (default %u)\n"
-		"  --only S     only the rows whose name contains S\n",
+		"  --only S     only the rows whose name contains S\n"
+		"  --pcp kernel size edumm's per-CPU lists like the kernel's largest zone's\n"
+		"               for the run (default: own, edumm's zone's own sizes)\n",
 		opt_ops, EDUMM_BENCH_MAX_REPS, opt_reps, MAX_ROUNDS, opt_rounds);
 }
 
@@ -319,12 +347,14 @@ int main(int argc, char **argv)
 		{ "reps", required_argument, NULL, 'r' },
 		{ "rounds", required_argument, NULL, 'k' },
 		{ "only", required_argument, NULL, 'O' },
+		{ "pcp", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
 	static char events[ARRAY_SIZE(rows)][128];
 	struct utsname uts;
 	double meta, desc;
+	int kb = -1, kh = -1;
 	unsigned int i, k;
 	int c, fd, fails = 0;
 
@@ -341,6 +371,13 @@ int main(int argc, char **argv)
 			break;
 		case 'O':
 			opt_only = optarg;
+			break;
+		case 'p':
+			if (strcmp(optarg, "kernel") && strcmp(optarg, "own")) {
+				print_usage(stderr);
+				return 2;
+			}
+			opt_pcp_kernel = !strcmp(optarg, "kernel");
 			break;
 		case 'h':
 			print_usage(stdout);
@@ -360,6 +397,13 @@ int main(int argc, char **argv)
 		perror(DEV);
 		return 1;
 	}
+	if (opt_pcp_kernel) {
+		/* edumm's lists sized like the kernel's largest zone's */
+		print_pcp(NULL, "/proc/zoneinfo", &kb, &kh);
+		if (kb <= 0 || set_pcp(kb, kh))
+			return 1;
+	}
+	csv_add("# edumm_pcp=%s\n", opt_pcp_kernel ? "kernel" : "own");
 	uname(&uts);
 	if (!strcmp(zeroing_state(), "on"))
 		fprintf(stderr, "edumm-bench: warning: %s\n",
@@ -407,9 +451,10 @@ int main(int argc, char **argv)
 		printf("%-28s %12.1f %12.1f %8.3f %10.1f-%-10.1f %10.1f-%-10.1f\n", r->label,
 		       me, mk, mk > 0 ? me / mk : 0, se.v[0], se.v[se.n - 1], sk.v[0],
 		       sk.v[sk.n - 1]);
-		csv_add("summary,%s,%s,%u,%u,,,,,,%.2f,%.2f,%.4f,%.2f,%.2f,%.2f,%.2f\n", r->label,
-			mode_names[r->mode], r->order, r->batch, me, mk, mk > 0 ? me / mk : 0,
-			se.v[0], se.v[se.n - 1], sk.v[0], sk.v[sk.n - 1]);
+		csv_add("summary,%s,%s,%u,%u,,,,,,%.2f,%.2f,%.4f,%.2f,%.2f,%.2f,%.2f,%.4f\n",
+			r->label, mode_names[r->mode], r->order, r->batch, me, mk,
+			mk > 0 ? me / mk : 0, se.v[0], se.v[se.n - 1], sk.v[0], sk.v[sk.n - 1],
+			sk.v[0] > 0 ? se.v[0] / sk.v[0] : 0);
 	}
 
 	/* memory: edumm's bookkeeping per pool page vs the kernel's struct page */
@@ -431,8 +476,14 @@ int main(int argc, char **argv)
 	for (i = 0; i < ARRAY_SIZE(rows); i++)
 		if (events[i][0])
 			printf("%s\n", events[i]);
-	print_pcp("edumm", "/sys/kernel/debug/edumm/zoneinfo");
-	print_pcp("kernel", "/proc/zoneinfo");
+	kb = -1;
+	kh = -1;
+	print_pcp("edumm", "/sys/kernel/debug/edumm/zoneinfo", &kb, &kh);
+	kb = -1;
+	kh = -1;
+	print_pcp("kernel", "/proc/zoneinfo", &kb, &kh);
+	if (opt_pcp_kernel)
+		set_pcp(0, 0);
 	printf("===== EDUMM-BENCH-CSV-BEGIN =====\n");
 	fwrite(csv, 1, csv_len, stdout);
 	printf("===== EDUMM-BENCH-CSV-END =====\n");

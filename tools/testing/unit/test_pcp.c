@@ -405,3 +405,37 @@ TEST(pcp_batch1_zone)
 	ASSERT_STREQ(ut_buddyinfo(pool), ut.initial_buddyinfo);
 	ut_blocks_destroy(&held);
 }
+
+/*
+ * edumm_pcp_set_sizes(): new batch and high on every CPU's list, high
+ * raised to 4 * batch, refills then take the new batch; 0 0 restores the
+ * zone's own sizes (batch 3, high 160 here); bad sizes are refused.
+ */
+TEST(pcp_set_sizes)
+{
+	struct edumm_pool *pool = ut_pool_init(ut_layout_simple, ut_layout_simple_nr, 2);
+	struct edumm_page *p;
+
+	ASSERT_EQ(edumm_pcp_set_sizes(pool, 31, 395), 0);
+	ASSERT_EQ(pcp_of(pool, 0)->batch, 31);
+	ASSERT_EQ(pcp_of(pool, 1)->high, 395);
+	ASSERT_CONTAINS(ut_zoneinfo(pool), zoneinfo_pcp(1, 0, 395, 31));
+	p = edumm_alloc_pages(pool, 0, EDUMM_MT_MOVABLE, 0);
+	ASSERT_TRUE(p != NULL);
+	ASSERT_EQ(pcp_of(pool, 0)->count, 31 - 1);	/* refilled by the new batch */
+	ASSERT_EQ(edumm_free_pages(pool, ut_pfn(pool, p), 0), 0);
+
+	ASSERT_EQ(edumm_pcp_set_sizes(pool, 64, 10), 0);
+	ASSERT_EQ(pcp_of(pool, 0)->high, 4 * 64);
+	ASSERT_EQ(edumm_pcp_set_sizes(pool, 0, 0), 0);
+	ASSERT_EQ(pcp_of(pool, 0)->batch, 3);
+	ASSERT_EQ(pcp_of(pool, 1)->high, 160);
+
+	ASSERT_EQ(edumm_pcp_set_sizes(pool, 0, 5), -EINVAL);
+	ASSERT_EQ(edumm_pcp_set_sizes(pool, EDUMM_PCP_MAX_BATCH + 1, 0), -EINVAL);
+	ASSERT_EQ(edumm_pcp_set_sizes(pool, 1, EDUMM_PCP_MAX_HIGH + 1), -EINVAL);
+	ASSERT_EQ(pcp_of(pool, 0)->batch, 3);
+	ASSERT_POOL_OK(pool);
+	edumm_drain_all_pages(pool);
+	ASSERT_STREQ(ut_buddyinfo(pool), ut.initial_buddyinfo);
+}
