@@ -11,6 +11,8 @@
  * checker, the counters against what the threads still hold, free all,
  * drain, and the initial buddyinfo.
  */
+#include <sched.h>
+
 #include "common.h"
 
 #define NR_WORKERS	4
@@ -101,6 +103,19 @@ static void *worker_fn(void *arg)
 	ASSERT_TRUE(w->pfn && w->order);
 	for (s = 0; s < w->steps; s++) {
 		unsigned int r = ut_rand_below(&w->rnd, 1000);
+
+		/*
+		 * Halfway through, the first worker waits for one more check
+		 * to complete, so that the checker surely ran on a pool in
+		 * mid-churn (with the others still churning) however the
+		 * threads are scheduled on a loaded machine.
+		 */
+		if (w->cpu == 0 && s == w->steps / 2) {
+			unsigned long seen = __atomic_load_n(&sh.checks, __ATOMIC_RELAXED);
+
+			while (__atomic_load_n(&sh.checks, __ATOMIC_RELAXED) == seen)
+				sched_yield();
+		}
 
 		if (r < 540 || !w->nr) {
 			unsigned int order = worker_order(&w->rnd), flags = 0;
