@@ -394,6 +394,7 @@ void edumm_show_kmalloc(struct edumm_pool *pool, struct edumm_out *out)
 {
 	struct edumm_slab_state *st = pool->slab;
 	unsigned long large[NR_EDUMM_SLAB_STATS] = { 0 };
+	unsigned long calls = 0, requested = 0, allocated = 0, objects = 0;
 	int type, index;
 	unsigned int cpu, i;
 
@@ -416,6 +417,10 @@ void edumm_show_kmalloc(struct edumm_pool *pool, struct edumm_out *out)
 				     info.stat[EDUMM_SLAB_KMALLOC_ALLOCATED] -
 				     info.stat[EDUMM_SLAB_KMALLOC_REQUESTED],
 				     info.active_objs);
+			calls += info.stat[EDUMM_SLAB_KMALLOC_CALLS];
+			requested += info.stat[EDUMM_SLAB_KMALLOC_REQUESTED];
+			allocated += info.stat[EDUMM_SLAB_KMALLOC_ALLOCATED];
+			objects += info.active_objs;
 		}
 	for (cpu = 0; cpu < pool->nr_cpus; cpu++)
 		for (i = 0; i < NR_EDUMM_SLAB_STATS; i++)
@@ -425,4 +430,11 @@ void edumm_show_kmalloc(struct edumm_pool *pool, struct edumm_out *out)
 		     large[EDUMM_SLAB_KMALLOC_ALLOCATED],
 		     large[EDUMM_SLAB_KMALLOC_ALLOCATED] - large[EDUMM_SLAB_KMALLOC_REQUESTED],
 		     large[EDUMM_SLAB_KMALLOC_CALLS] - large[EDUMM_SLAB_SLAB_FREE]);
+	calls += large[EDUMM_SLAB_KMALLOC_CALLS];
+	requested += large[EDUMM_SLAB_KMALLOC_REQUESTED];
+	allocated += large[EDUMM_SLAB_KMALLOC_ALLOCATED];
+	objects += large[EDUMM_SLAB_KMALLOC_CALLS] - large[EDUMM_SLAB_SLAB_FREE];
+	/* the classes and the buddy row together */
+	edumm_printf(out, "%-19s %6s %10lu %12lu %12lu %12lu %8lu\n", "total", "-", calls,
+		     requested, allocated, allocated - requested, objects);
 }

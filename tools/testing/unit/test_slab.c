@@ -1058,6 +1058,8 @@ TEST(slab_show_slabinfo_kmalloc)
 	edumm_show_kmalloc(pool, &b.out);
 	ASSERT_CONTAINS(b.s, "\nkmalloc-128            128          2          200          256           56       16\n");
 	ASSERT_CONTAINS(b.s, "\nkmalloc-large            -          1        20000        32768        12768        1\n");
+	/* 3 calls; objects: 16 active in kmalloc-128 (SLAB counts its array) + 1 */
+	ASSERT_CONTAINS(b.s, "\ntotal                    -          3        20200        33024        12824       17\n");
 	ut_buf_reset(&b);
 	edumm_show_slab_stats(pool, &b.out);
 	ASSERT_CONTAINS(b.s, "kmalloc-128 slab alloc_fastpath=1 alloc_slowpath=1 ");
