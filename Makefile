@@ -305,8 +305,8 @@ help:
 	@echo '                 (scripts/debug-kernel; cached in $${EDUMM_CACHE:-/var/cache/edumm})'
 	@echo '  check-debug  - debug-kernel, edumm.ko against it, the kselftests and the'
 	@echo '                 fuzzer ($(DEBUG_FUZZ_CALLS) calls) under it, kmemleak scan;'
-	@echo '                 about an hour or more: run by hand, not in CI';
-	@echo '                 fails on any failure, splat, WARNING or leak'
+	@echo '                 fails on any failure, splat, WARNING or leak;'
+	@echo '                 well over an hour: run by hand, not in CI'
 	@echo
 	@echo 'Helpers:'
 	@echo '  deps         - install missing Debian packages (scripts/setup-deps)'
