@@ -486,9 +486,11 @@ struct edumm_cache_info {
  * @map_lock: held (a leaf) while the twin entries of a block are written or
  *	cleared, so that a checker (edumm_stop_machine()) never sees a
  *	half-described block
- * @rcu_lock: guards @rcu_wait (leaf lock)
+ * @rcu_lock: guards @rcu_wait and @rcu_inflight (leaf lock)
  * @rcu_wait: slabs waiting for their grace period, then for a process
  *	context call to give them to the buddy (edumm_slab_rcu_reclaim())
+ * @rcu_inflight: slabs a reclaimer took off @rcu_wait and has not freed
+ *	yet; a cache is not freed while it is not 0 (its slabs point to it)
  * @large: per-CPU counters of kmalloc_large(), indexed like a cache's
  *	(KMALLOC_CALLS, _REQUESTED, _ALLOCATED, SLAB_FREE for blocks freed)
  * @slob_tags: SLOB caches by tag (guarded by @mutex for writes; read by
@@ -514,6 +516,7 @@ struct edumm_slab_state {
 	struct edumm_lock map_lock;
 	struct edumm_lock rcu_lock;
 	struct list_head rcu_wait;
+	unsigned long rcu_inflight;
 	struct edumm_slab_cpu_stats *large;
 	struct edumm_kmem_cache *slob_tags[256];
 	bool nomerge;

@@ -449,34 +449,59 @@ unsigned long edumm_slab_rcu_reclaim(struct edumm_pool *pool)
 	struct edumm_slab_state *st = pool->slab;
 	struct edumm_slab *slab, *next;
 	struct list_head done;
-	unsigned long pages = 0;
+	unsigned long pages = 0, nr = 0;
 
 	if (!st || list_empty(&st->rcu_wait))
 		return 0;
 	INIT_LIST_HEAD(&done);
 	edumm_lock(&st->rcu_lock);
 	list_for_each_entry_safe(slab, next, &st->rcu_wait, slab_list) {
-		if (READ_ONCE(slab->rcu_done))
+		if (READ_ONCE(slab->rcu_done)) {
 			list_move_tail(&slab->slab_list, &done);
+			nr++;
+		}
 	}
+	/* their cache must outlive them: see edumm_slab_rcu_flush() */
+	st->rcu_inflight += nr;
 	edumm_unlock(&st->rcu_lock);
 	list_for_each_entry_safe(slab, next, &done, slab_list) {
 		list_del(&slab->slab_list);
 		pages += 1UL << slab->order;
 		edumm_slab_free_pages(pool, slab);
 	}
+	if (nr) {
+		edumm_lock(&st->rcu_lock);
+		st->rcu_inflight -= nr;
+		edumm_unlock(&st->rcu_lock);
+	}
 	return pages;
 }
 
-/* Wait for every grace period of the pool's slabs, then free them all. */
+/*
+ * Wait for every grace period of the pool's slabs, then free them all, and
+ * wait for the slabs another task's reclaim took off rcu_wait but has not
+ * freed yet: until then they point to their cache, which the caller
+ * (destroy) may free next.  Found by the debug lane (KASAN: use-after-free
+ * in edumm_slab_free_pages() of an allocation's reclaim, the cache freed by
+ * a concurrent destroy).  May sleep.
+ */
 static unsigned long edumm_slab_rcu_flush(struct edumm_pool *pool)
 {
 	struct edumm_slab_state *st = pool->slab;
+	unsigned long pages = 0, busy;
 
-	if (list_empty(&st->rcu_wait))
-		return 0;
-	edumm_rcu_barrier();
-	return edumm_slab_rcu_reclaim(pool);
+	if (!list_empty(&st->rcu_wait)) {
+		edumm_rcu_barrier();
+		pages = edumm_slab_rcu_reclaim(pool);
+	}
+	for (;;) {
+		edumm_lock(&st->rcu_lock);
+		busy = st->rcu_inflight;
+		edumm_unlock(&st->rcu_lock);
+		if (!busy)
+			return pages;
+		edumm_wait_relax();
+	}
 }
 
 /*** Create, merge, destroy ***/

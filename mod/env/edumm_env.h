@@ -241,4 +241,11 @@ static inline void edumm_rcu_barrier(void)
 	rcu_barrier();
 }
 
+/* A pause in a wait loop of process context; may sleep. */
+static inline void edumm_wait_relax(void)
+{
+	cond_resched();
+	cpu_relax();
+}
+
 #endif /* _EDUMM_ENV_H */

@@ -42,6 +42,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -603,6 +604,12 @@ static inline void edumm_shim_rcu_gp(void)
 static inline void edumm_rcu_barrier(void)
 {
 	edumm_shim_rcu_gp();
+}
+
+/* A pause in a wait loop of process context; may sleep. */
+static inline void edumm_wait_relax(void)
+{
+	sched_yield();
 }
 
 #endif /* _EDUMM_ENV_H */
