@@ -45,19 +45,19 @@
 /* Created by edumm_debugfs_init(), removed by edumm_debugfs_exit(). */
 static struct dentry *edumm_debugfs_dir;
 
-/* A struct edumm_out that appends to a seq_file. */
-struct edumm_seq_out {
-	struct edumm_out out;
-	struct seq_file *m;
-};
-
-/*
+/**
+ * edumm_seq_vprintf() - the vprintf of struct edumm_seq_out
+ * @out: the &edumm_seq_out.out of an EDUMM_SEQ_OUT()
+ * @fmt: printf format
+ * @args: its arguments
+ *
  * Through %pV rather than seq_vprintf(): handing @fmt straight on would make
  * W=1 (-Wmissing-format-attribute) ask for __printf(2, 0) on this function
  * and then on struct edumm_out.vprintf itself.
+ *
+ * Context: a debugfs read (seq_file show), process context.
  */
-static void edumm_seq_vprintf(struct edumm_out *out, const char *fmt,
-			      va_list args)
+void edumm_seq_vprintf(struct edumm_out *out, const char *fmt, va_list args)
 {
 	struct seq_file *m = container_of(out, struct edumm_seq_out, out)->m;
 	struct va_format vaf;
@@ -69,12 +69,6 @@ static void edumm_seq_vprintf(struct edumm_out *out, const char *fmt,
 	seq_printf(m, "%pV", &vaf);
 	va_end(copy);
 }
-
-#define EDUMM_SEQ_OUT(name, seq)					\
-	struct edumm_seq_out name = {					\
-		.out.vprintf = edumm_seq_vprintf,			\
-		.m = (seq),						\
-	}
 
 /* A read-only file whose text is what edumm_show_<name>() writes. */
 #define EDUMM_DEBUGFS_SHOW(name)					\

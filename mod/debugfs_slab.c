@@ -139,38 +139,12 @@ static DEFINE_MUTEX(edumm_slab_dbg_lock);	/* guards edumm_slab_dirs, refs */
 static LIST_HEAD(edumm_slab_dirs);
 static struct dentry *edumm_slab_dbg_dir;	/* edumm/slab/ */
 
-/* A struct edumm_out that appends to a seq_file (as in debugfs.c). */
-struct edumm_slab_seq_out {
-	struct edumm_out out;
-	struct seq_file *m;
-};
-
-static void edumm_slab_seq_vprintf(struct edumm_out *out, const char *fmt,
-				   va_list args)
-{
-	struct seq_file *m = container_of(out, struct edumm_slab_seq_out, out)->m;
-	struct va_format vaf;
-	va_list copy;
-
-	va_copy(copy, args);
-	vaf.fmt = fmt;
-	vaf.va = &copy;
-	seq_printf(m, "%pV", &vaf);
-	va_end(copy);
-}
-
-#define EDUMM_SLAB_SEQ_OUT(name, seq)					\
-	struct edumm_slab_seq_out name = {				\
-		.out.vprintf = edumm_slab_seq_vprintf,			\
-		.m = (seq),						\
-	}
-
 /*** top-level files ***/
 
 #define EDUMM_SLAB_SHOW(name)						\
 static int edumm_dbg_##name##_show(struct seq_file *m, void *unused)	\
 {									\
-	EDUMM_SLAB_SEQ_OUT(so, m);					\
+	EDUMM_SEQ_OUT(so, m);					\
 									\
 	edumm_show_##name(&edumm_pool, &so.out);			\
 	return 0;							\
@@ -290,7 +264,7 @@ DEFINE_SHOW_ATTRIBUTE(edumm_slab_attr);
 /* alloc_traces / free_traces: i_private is the directory entry. */
 static int edumm_slab_alloc_traces_show(struct seq_file *m, void *unused)
 {
-	EDUMM_SLAB_SEQ_OUT(so, m);
+	EDUMM_SEQ_OUT(so, m);
 	struct edumm_slab_dir *d = m->private;
 
 	edumm_show_traces(d->s, false, &so.out);
@@ -300,7 +274,7 @@ DEFINE_SHOW_ATTRIBUTE(edumm_slab_alloc_traces);
 
 static int edumm_slab_free_traces_show(struct seq_file *m, void *unused)
 {
-	EDUMM_SLAB_SEQ_OUT(so, m);
+	EDUMM_SEQ_OUT(so, m);
 	struct edumm_slab_dir *d = m->private;
 
 	edumm_show_traces(d->s, true, &so.out);

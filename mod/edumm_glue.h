@@ -43,6 +43,28 @@
 
 struct dentry;
 struct vm_area_struct;
+struct seq_file;
+
+/**
+ * struct edumm_seq_out - a struct edumm_out that appends to a seq_file
+ * @out: what the core's edumm_show_*() functions write to
+ * @m: the seq_file of the debugfs read
+ *
+ * Every debugfs file of the glue that prints core text uses it
+ * (EDUMM_SEQ_OUT(); the vprintf is edumm_seq_vprintf() in debugfs.c).
+ */
+struct edumm_seq_out {
+	struct edumm_out out;
+	struct seq_file *m;
+};
+
+void edumm_seq_vprintf(struct edumm_out *out, const char *fmt, va_list args);
+
+#define EDUMM_SEQ_OUT(name, seq)					\
+	struct edumm_seq_out name = {					\
+		.out.vprintf = edumm_seq_vprintf,			\
+		.m = (seq),						\
+	}
 struct dentry;
 
 /* main.c: the one pool the module manages. */

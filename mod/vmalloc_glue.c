@@ -293,28 +293,9 @@ struct page *edumm_vmalloc_to_page(const void *addr)
 
 /*** debugfs ***/
 
-struct edumm_vseq_out {
-	struct edumm_out out;
-	struct seq_file *m;
-};
-
-/* As debugfs.c's: through %pV, so W=1 asks for no format attribute. */
-static void edumm_vseq_vprintf(struct edumm_out *out, const char *fmt, va_list args)
-{
-	struct seq_file *m = container_of(out, struct edumm_vseq_out, out)->m;
-	struct va_format vaf;
-	va_list copy;
-
-	va_copy(copy, args);
-	vaf.fmt = fmt;
-	vaf.va = &copy;
-	seq_printf(m, "%pV", &vaf);
-	va_end(copy);
-}
-
 static int edumm_dbg_vmallocinfo_show(struct seq_file *m, void *unused)
 {
-	struct edumm_vseq_out so = { .out.vprintf = edumm_vseq_vprintf, .m = m };
+	EDUMM_SEQ_OUT(so, m);
 
 	edumm_show_vmallocinfo(&edumm_vmap_tree, &so.out);
 	return 0;
@@ -328,7 +309,7 @@ DEFINE_SHOW_ATTRIBUTE(edumm_dbg_vmallocinfo);
  */
 static int edumm_dbg_vmalloc_check_show(struct seq_file *m, void *unused)
 {
-	struct edumm_vseq_out so = { .out.vprintf = edumm_vseq_vprintf, .m = m };
+	EDUMM_SEQ_OUT(so, m);
 	unsigned long bad, mismatch = 0, pages = 0, i;
 	struct edumm_vmap_area *va;
 
