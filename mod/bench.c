@@ -57,6 +57,7 @@ struct edumm_bench_table {
 /* Every workload table; a new layer adds its own here. */
 static const struct edumm_bench_table edumm_bench_tables[] = {
 	{ edumm_bench_page_workloads, &edumm_bench_nr_page_workloads },
+	{ edumm_bench_slab_workloads, &edumm_bench_nr_slab_workloads },
 };
 
 static const struct edumm_bench_wl *edumm_bench_find(u32 id)
@@ -207,7 +208,7 @@ static int edumm_bench_validate(const struct edumm_bench *req,
 	unsigned int nr;
 	u64 per_iter;
 
-	if (req->flags || memchr_inv(req->reserved, 0, sizeof(req->reserved)))
+	if (req->flags || req->pad0 || memchr_inv(req->reserved, 0, sizeof(req->reserved)))
 		return -EINVAL;
 	if (req->backend != EDUMM_BENCH_BACKEND_EDUMM &&
 	    req->backend != EDUMM_BENCH_BACKEND_KERNEL)
@@ -220,6 +221,13 @@ static int edumm_bench_validate(const struct edumm_bench *req,
 	wl = edumm_bench_find(req->workload);
 	if (!wl || wl->check(req))
 		return -EINVAL;
+	/* a design is given exactly for the workloads that take one */
+	if (wl->design) {
+		if (req->design < EDUMM_DESIGN_SLUB || req->design > EDUMM_DESIGN_DEFAULT)
+			return -EINVAL;
+	} else if (req->design) {
+		return -EINVAL;
+	}
 	if (req->mode == EDUMM_BENCH_MODE_CROSS_CPU && !wl->produce[req->backend])
 		return -EINVAL;
 	per_iter = max(req->batch, 1U);

@@ -61,6 +61,8 @@ typedef void (*edumm_bench_drain_fn)(struct edumm_bench_thread *t);
  * @setup: optional, before the threads start: e.g. create the kmem_cache
  *	the kernel side allocates from, into run->priv; 0 or an errno
  * @teardown: optional, after they stopped: undo @setup
+ * @design: the workload takes the request's design (an enum edumm_design
+ *	other than INVALID); when false, design must be 0
  */
 struct edumm_bench_wl {
 	u32 id;
@@ -72,6 +74,7 @@ struct edumm_bench_wl {
 	edumm_bench_drain_fn drain[EDUMM_BENCH_NR_BACKENDS];
 	int (*setup)(struct edumm_bench_run *run);
 	void (*teardown)(struct edumm_bench_run *run);
+	bool design;
 };
 
 /**
@@ -130,7 +133,8 @@ struct edumm_bench_run {
  * @order: the request's order, for the bodies
  * @size: the request's size
  * @batch: the request's batch
- * @pos: private position (the cross-CPU producer's head, consumer's tail)
+ * @pos: private position (the cross-CPU producer's head, consumer's tail,
+ *	the kmalloc mix's place in its size sequence)
  * @objs: @batch slots for the bodies that hold several blocks; NULL
  *	between iterations
  * @empty_ns: least empty-loop time of the calibration repetitions
@@ -169,5 +173,9 @@ bool edumm_bench_wait(struct edumm_bench_thread *t, unsigned int *spins);
 /* bench_pages.c */
 extern const struct edumm_bench_wl edumm_bench_page_workloads[];
 extern const unsigned int edumm_bench_nr_page_workloads;
+
+/* bench_slab.c */
+extern const struct edumm_bench_wl edumm_bench_slab_workloads[];
+extern const unsigned int edumm_bench_nr_slab_workloads;
 
 #endif /* _EDUMM_BENCH_H */

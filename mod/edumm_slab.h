@@ -531,6 +531,12 @@ struct edumm_kmem_cache *edumm_kmem_cache_create(struct edumm_pool *pool, const 
 						 unsigned int size, unsigned int align,
 						 unsigned int flags, void (*ctor)(void *),
 						 enum edumm_slab_design design, int *err);
+/* The same, never merged into an existing cache (the benchmark's caches). */
+struct edumm_kmem_cache *edumm_kmem_cache_create_unmerged(struct edumm_pool *pool,
+							  const char *name, unsigned int size,
+							  unsigned int align, unsigned int flags,
+							  void (*ctor)(void *),
+							  enum edumm_slab_design design, int *err);
 int edumm_kmem_cache_destroy(struct edumm_kmem_cache *s);
 void *edumm_kmem_cache_alloc(struct edumm_kmem_cache *s, unsigned int gfp, unsigned long caller);
 int edumm_kmem_cache_free(struct edumm_kmem_cache *s, void *obj, unsigned long caller);

@@ -702,6 +702,57 @@ struct edumm_kmem_cache *edumm_kmem_cache_create(struct edumm_pool *pool, const 
 	return s;
 }
 
+/**
+ * edumm_kmem_cache_create_unmerged() - create a cache that is never an alias
+ * @pool: the pool (edumm_slab_init() done)
+ * @name: as edumm_kmem_cache_create()
+ * @size: as edumm_kmem_cache_create()
+ * @align: as edumm_kmem_cache_create()
+ * @flags: as edumm_kmem_cache_create()
+ * @ctor: as edumm_kmem_cache_create()
+ * @design: as edumm_kmem_cache_create()
+ * @err: as edumm_kmem_cache_create()
+ *
+ * edumm_kmem_cache_create(), except that the cache is always a new one of
+ * its own, never merged into an existing cache, as the kernel's
+ * SLAB_NO_MERGE (6.5) or a cache with a usersize
+ * (kmem_cache_create_usercopy()) in 6.1: for the benchmark
+ * (mod/bench_slab.c), whose kernel-side cache is made unmergeable that way.
+ *
+ * Context: process context; takes slab_mutex; may sleep.
+ * Return: the cache, or NULL.
+ */
+struct edumm_kmem_cache *edumm_kmem_cache_create_unmerged(struct edumm_pool *pool,
+							  const char *name, unsigned int size,
+							  unsigned int align, unsigned int flags,
+							  void (*ctor)(void *),
+							  enum edumm_slab_design design, int *err)
+{
+	struct edumm_slab_state *st = pool->slab;
+	struct edumm_kmem_cache *s;
+	bool nomerge;
+	int dummy, ret;
+
+	if (!err)
+		err = &dummy;
+	if (!st) {
+		*err = -ENODEV;
+		return NULL;
+	}
+	ret = edumm_cache_args_ok(name, size, align, flags, design);
+	if (ret) {
+		*err = ret;
+		return NULL;
+	}
+	edumm_mutex_lock(&st->mutex);
+	nomerge = st->nomerge;
+	st->nomerge = true;
+	s = edumm_create_locked(pool, name, size, align, flags, ctor, design, err);
+	st->nomerge = nomerge;
+	edumm_mutex_unlock(&st->mutex);
+	return s;
+}
+
 /* Drop the last alias name of @s. */
 static void edumm_drop_alias(struct edumm_kmem_cache *s)
 {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * edumm_bench_test - kselftests of EDUMM_IOC_BENCH: its validation (caps,
- * bad workload, backend and mode, CPU masks, reserved fields), a signal
+ * bad workload, backend and mode, CPU masks, reserved fields, the slab
+ * workloads' design, size and batch), a signal
  * ending a long run with EINTR, and a smoke run of every workload in every
  * mode for both backends with tiny iteration counts, checking only the
  * shape of the results: never a time (timing never decides pass or fail).
@@ -147,7 +148,10 @@ TEST_F(bench, valid_request_succeeds)
 
 TEST_F(bench, bad_workload_backend_mode)
 {
-	static const __u32 bad_wl[] = { 0, EDUMM_BENCH_PAGE_BULK + 1, 0x10, 0x80000000, ~0U };
+	static const __u32 bad_wl[] = {
+		0, EDUMM_BENCH_PAGE_BULK + 1, 0x0f, EDUMM_BENCH_SLAB_BULK + 1, 0x1f,
+		EDUMM_BENCH_KMALLOC_MIX + 1, 0x2f, 0x80000000, ~0U,
+	};
 	static const __u32 bad_be[] = { 0, EDUMM_BENCH_BACKEND_KERNEL + 1, ~0U };
 	static const __u32 bad_mode[] = { 0, EDUMM_BENCH_MODE_CROSS_CPU + 1, ~0U };
 	struct edumm_bench b;
@@ -241,9 +245,153 @@ TEST_F(bench, reserved_and_flags)
 	EXPECT_EINVAL(b);
 	b.flags = 0x80000000;
 	EXPECT_EINVAL(b);
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 3; i++) {
 		b = valid_req(self->online);
 		b.reserved[i] = 1ULL << (i * 16);
+		EXPECT_EINVAL(b);
+	}
+	b = valid_req(self->online);
+	b.pad0 = 1;
+	EXPECT_EINVAL(b);
+	b.workload = EDUMM_BENCH_SLAB_PAIR;
+	b.size = 64;
+	b.design = EDUMM_DESIGN_SLUB;
+	EXPECT_EINVAL(b);
+	b.pad0 = 0x80000000;
+	EXPECT_EINVAL(b);
+}
+
+/* A valid SLAB_PAIR request: 64 bytes, SLUB. */
+static struct edumm_bench slab_req(__u64 online)
+{
+	struct edumm_bench b = valid_req(online);
+
+	b.workload = EDUMM_BENCH_SLAB_PAIR;
+	b.size = 64;
+	b.design = EDUMM_DESIGN_SLUB;
+	return b;
+}
+
+/* The design field: required by the slab workloads, refused by the others. */
+TEST_F(bench, design)
+{
+	static const __u32 bad[] = { 0, EDUMM_DESIGN_DEFAULT + 1, 0x80000000, ~0U };
+	static const __u32 wl[] = {
+		EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_PAGE_OUTSTANDING, EDUMM_BENCH_PAGE_BULK,
+		EDUMM_BENCH_KMALLOC_MIX,
+	};
+	struct edumm_bench b;
+	unsigned int i, j, be;
+
+	for (be = EDUMM_BENCH_BACKEND_EDUMM; be <= EDUMM_BENCH_BACKEND_KERNEL; be++) {
+		for (i = 0; i < ARRAY_SIZE(bad); i++) {
+			b = slab_req(self->online);
+			b.backend = be;
+			b.design = bad[i];
+			EXPECT_EINVAL(b);
+			b.workload = EDUMM_BENCH_SLAB_BULK;
+			b.batch = 4;
+			EXPECT_EINVAL(b);
+		}
+		/* every design other than INVALID, DEFAULT included */
+		for (i = EDUMM_DESIGN_SLUB; i <= EDUMM_DESIGN_DEFAULT; i++) {
+			b = slab_req(self->online);
+			b.backend = be;
+			b.design = i;
+			EXPECT_EQ(0, bench(self->fd, &b)) TH_LOG("design %u backend %u", i, be);
+		}
+		/* a valid design where none is taken (valid without one) */
+		for (i = 0; i < ARRAY_SIZE(wl); i++) {
+			struct edumm_bench ok = valid_req(self->online);
+
+			ok.backend = be;
+			ok.workload = wl[i];
+			if (wl[i] != EDUMM_BENCH_PAGE_PAIR)
+				ok.batch = 4;
+			b = ok;
+			ASSERT_EQ(0, bench(self->fd, &b)) TH_LOG("workload %#x", wl[i]);
+			for (j = EDUMM_DESIGN_SLUB; j <= EDUMM_DESIGN_DEFAULT; j++) {
+				b = ok;
+				b.design = j;
+				EXPECT_EINVAL(b);
+			}
+		}
+	}
+}
+
+/* size, batch, order and mode of the slab and kmalloc workloads. */
+TEST_F(bench, slab_parameters)
+{
+	struct edumm_bench b;
+
+	b = slab_req(self->online);
+	b.size = 0;
+	EXPECT_EINVAL(b);
+	b.size = EDUMM_BENCH_MAX_OBJ_SIZE + 1;
+	EXPECT_EINVAL(b);
+	b.size = ~0U;
+	EXPECT_EINVAL(b);
+	b = slab_req(self->online);
+	b.size = EDUMM_BENCH_MAX_OBJ_SIZE;
+	EXPECT_EQ(0, bench(self->fd, &b));
+	b = slab_req(self->online);
+	b.batch = 1;			/* a pair has no batch */
+	EXPECT_EINVAL(b);
+	b = slab_req(self->online);
+	b.order = 1;			/* objects have no order */
+	EXPECT_EINVAL(b);
+
+	b = slab_req(self->online);
+	b.workload = EDUMM_BENCH_SLAB_BULK;	/* needs a batch */
+	EXPECT_EINVAL(b);
+	b.batch = EDUMM_BENCH_MAX_OBJS + 1;
+	EXPECT_EINVAL(b);
+	b.batch = EDUMM_BENCH_MAX_OBJS;
+	EXPECT_EQ(0, bench(self->fd, &b));
+	/* at most EDUMM_BENCH_MAX_BATCH_PAGES pages' worth held per CPU */
+	b = slab_req(self->online);
+	b.workload = EDUMM_BENCH_SLAB_BULK;
+	b.size = EDUMM_BENCH_MAX_OBJ_SIZE;
+	b.batch = EDUMM_BENCH_MAX_BATCH_PAGES * 4096 / EDUMM_BENCH_MAX_OBJ_SIZE + 1;
+	EXPECT_EINVAL(b);
+	b.size = 0;
+	b.batch = 4;
+	EXPECT_EINVAL(b);
+	/* iterations * repetitions * batch above EDUMM_BENCH_MAX_OPS */
+	b = slab_req(self->online);
+	b.workload = EDUMM_BENCH_SLAB_BULK;
+	b.batch = 2;
+	b.iterations = EDUMM_BENCH_MAX_ITERATIONS;
+	b.repetitions = EDUMM_BENCH_MAX_REPS;
+	EXPECT_EINVAL(b);
+
+	b = valid_req(self->online);
+	b.workload = EDUMM_BENCH_KMALLOC_MIX;	/* needs a batch */
+	EXPECT_EINVAL(b);
+	b.batch = EDUMM_BENCH_MAX_BATCH_PAGES * 4096 / EDUMM_BENCH_MIX_MAX + 1;
+	EXPECT_EINVAL(b);
+	b.batch = EDUMM_BENCH_MAX_BATCH_PAGES * 4096 / EDUMM_BENCH_MIX_MAX;
+	EXPECT_EQ(0, bench(self->fd, &b));
+	b = valid_req(self->online);
+	b.workload = EDUMM_BENCH_KMALLOC_MIX;
+	b.batch = 4;
+	b.size = 64;			/* the sizes are the sequence's */
+	EXPECT_EINVAL(b);
+	b.size = 0;
+	b.order = 1;
+	EXPECT_EINVAL(b);
+
+	/* no cross-CPU mode for objects */
+	if (self->nr_online >= 2) {
+		b = slab_req(self->online);
+		b.mode = EDUMM_BENCH_MODE_CROSS_CPU;
+		b.cpu_mask = lowest_cpus(self->online, 2);
+		EXPECT_EINVAL(b);
+		b = valid_req(self->online);
+		b.workload = EDUMM_BENCH_KMALLOC_MIX;
+		b.batch = 4;
+		b.mode = EDUMM_BENCH_MODE_CROSS_CPU;
+		b.cpu_mask = lowest_cpus(self->online, 2);
 		EXPECT_EINVAL(b);
 	}
 }
@@ -484,12 +632,126 @@ TEST_F_TIMEOUT(bench, smoke_every_workload, 600)
 			}
 			for (r = 0; r < EDUMM_BENCH_MAX_CPUS; r++)
 				EXPECT_EQ(r < nr, b.cpu_ns[r] > 0);
-			for (r = 0; r < 4; r++)
+			for (r = 0; r < 3; r++)
 				EXPECT_EQ(0, b.reserved[r]);
 		}
 	}
 	/* everything the runs allocated from edumm was freed */
 	EXPECT_EQ(before, allocated_pages(self->fd));
+}
+
+/*
+ * The slab workloads, every design, both backends, tiny: the shape of the
+ * results only; and every object and slab given back (the caches of the
+ * runs are destroyed with their slabs).
+ */
+TEST_F_TIMEOUT(bench, smoke_slab_workloads, 600)
+{
+	/* the rows of make bench, and the extremes */
+	static const struct {
+		__u32 workload, mode, batch, size;
+	} cases[] = {
+		{ EDUMM_BENCH_SLAB_PAIR, EDUMM_BENCH_MODE_SINGLE, 0, 1 },
+		{ EDUMM_BENCH_SLAB_PAIR, EDUMM_BENCH_MODE_SINGLE, 0, 8 },
+		{ EDUMM_BENCH_SLAB_PAIR, EDUMM_BENCH_MODE_SINGLE, 0, 64 },
+		{ EDUMM_BENCH_SLAB_PAIR, EDUMM_BENCH_MODE_SINGLE, 0, 256 },
+		{ EDUMM_BENCH_SLAB_PAIR, EDUMM_BENCH_MODE_SINGLE, 0, 1024 },
+		{ EDUMM_BENCH_SLAB_PAIR, EDUMM_BENCH_MODE_SINGLE, 0, 4096 },
+		{ EDUMM_BENCH_SLAB_PAIR, EDUMM_BENCH_MODE_SINGLE, 0, EDUMM_BENCH_MAX_OBJ_SIZE },
+		{ EDUMM_BENCH_SLAB_BULK, EDUMM_BENCH_MODE_SINGLE, 16, 64 },
+		{ EDUMM_BENCH_SLAB_BULK, EDUMM_BENCH_MODE_SINGLE, 256, 64 },
+		{ EDUMM_BENCH_SLAB_BULK, EDUMM_BENCH_MODE_SINGLE, EDUMM_BENCH_MAX_OBJS, 8 },
+		{ EDUMM_BENCH_SLAB_PAIR, EDUMM_BENCH_MODE_CONCURRENT, 0, 64 },
+		{ EDUMM_BENCH_SLAB_BULK, EDUMM_BENCH_MODE_CONCURRENT, 16, 64 },
+	};
+	__u64 before = allocated_pages(self->fd);
+	unsigned int i, r, be, nr, d;
+
+	/* every case with every design, DEFAULT included */
+	for (i = 0; i < ARRAY_SIZE(cases) * EDUMM_DESIGN_DEFAULT; i++) {
+		d = EDUMM_DESIGN_SLUB + i % EDUMM_DESIGN_DEFAULT;
+		for (be = EDUMM_BENCH_BACKEND_EDUMM; be <= EDUMM_BENCH_BACKEND_KERNEL; be++) {
+			struct edumm_bench b = valid_req(self->online), in;
+
+			b.workload = cases[i / EDUMM_DESIGN_DEFAULT].workload;
+			b.mode = cases[i / EDUMM_DESIGN_DEFAULT].mode;
+			b.batch = cases[i / EDUMM_DESIGN_DEFAULT].batch;
+			b.size = cases[i / EDUMM_DESIGN_DEFAULT].size;
+			b.design = d;
+			b.backend = be;
+			b.iterations = b.batch ? 4 : 64;
+			b.repetitions = 3;
+			if (b.mode == EDUMM_BENCH_MODE_CONCURRENT)
+				b.cpu_mask = lowest_cpus(self->online, EDUMM_BENCH_MAX_CPUS);
+			nr = __builtin_popcountll(b.cpu_mask);
+			in = b;
+			ASSERT_EQ(0, bench(self->fd, &b))
+				TH_LOG("case %u design %u backend %u", i / EDUMM_DESIGN_DEFAULT,
+				       d, be);
+			/* inputs come back unchanged */
+			EXPECT_EQ(0, memcmp(&in, &b, offsetof(struct edumm_bench, nr_cpus)));
+			EXPECT_EQ(in.design, b.design);
+			EXPECT_EQ(0, b.pad0);
+			EXPECT_EQ(nr, b.nr_cpus);
+			EXPECT_EQ((__u64)b.iterations * (b.batch ? b.batch : 1), b.ops);
+			for (r = 0; r < EDUMM_BENCH_MAX_REPS; r++) {
+				if (r < b.repetitions) {
+					EXPECT_LT(0, b.ns[r]) TH_LOG("case %u backend %u rep %u",
+								     i, be, r);
+					EXPECT_LT(0, b.cycles[r]);
+				} else {
+					EXPECT_EQ(0, b.ns[r]);
+					EXPECT_EQ(0, b.cycles[r]);
+				}
+			}
+			for (r = 0; r < EDUMM_BENCH_MAX_CPUS; r++)
+				EXPECT_EQ(r < nr, b.cpu_ns[r] > 0);
+			for (r = 0; r < 3; r++)
+				EXPECT_EQ(0, b.reserved[r]);
+		}
+	}
+	EXPECT_EQ(before, allocated_pages(self->fd));
+}
+
+/*
+ * The kmalloc mix, both backends, single and concurrent, tiny: the shape of
+ * the results only.  Not checked: edumm's allocated pages, which the
+ * kmalloc classes keep as slabs (as the kernel's do).
+ */
+TEST_F_TIMEOUT(bench, smoke_kmalloc_mix, 300)
+{
+	static const __u32 batches[] = { 1, 32, EDUMM_BENCH_MAX_BATCH_PAGES * 4096 /
+					 EDUMM_BENCH_MIX_MAX };
+	unsigned int i, r, be, mode, nr;
+
+	for (mode = EDUMM_BENCH_MODE_SINGLE; mode <= EDUMM_BENCH_MODE_CONCURRENT; mode++)
+		for (i = 0; i < ARRAY_SIZE(batches); i++)
+			for (be = EDUMM_BENCH_BACKEND_EDUMM; be <= EDUMM_BENCH_BACKEND_KERNEL;
+			     be++) {
+				struct edumm_bench b = valid_req(self->online);
+
+				b.workload = EDUMM_BENCH_KMALLOC_MIX;
+				b.mode = mode;
+				b.backend = be;
+				b.batch = batches[i];
+				b.iterations = batches[i] > 1 ? 4 : 64;
+				b.repetitions = 2;
+				if (mode == EDUMM_BENCH_MODE_CONCURRENT)
+					b.cpu_mask = lowest_cpus(self->online,
+								 EDUMM_BENCH_MAX_CPUS);
+				nr = __builtin_popcountll(b.cpu_mask);
+				ASSERT_EQ(0, bench(self->fd, &b))
+					TH_LOG("batch %u backend %u mode %u", b.batch, be, mode);
+				EXPECT_EQ(nr, b.nr_cpus);
+				EXPECT_EQ((__u64)b.iterations * b.batch, b.ops);
+				for (r = 0; r < b.repetitions; r++) {
+					EXPECT_LT(0, b.ns[r]);
+					EXPECT_LT(0, b.cycles[r]);
+				}
+				EXPECT_EQ(0, b.ns[b.repetitions]);
+				for (r = 0; r < nr; r++)
+					EXPECT_LT(0, b.cpu_ns[r]);
+			}
 }
 
 TEST_HARNESS_MAIN

@@ -366,6 +366,8 @@ static __u64 gen_bench_order(void);
 static __u64 gen_bench_small(void);
 static __u64 gen_bench_batch(void);
 static __u64 gen_bench_mask(void);
+static __u64 gen_bench_workload(void);
+static __u64 gen_bench_design(void);
 static unsigned int expect_bench(const void *arg);
 static void bench_done(const void *in, const void *out);
 static void bench_prepare(void *arg);
@@ -621,8 +623,8 @@ static struct fz_field pgwalk_fields[] = {
 };
 
 static struct fz_field bench_fields[] = {
-	FZ_FIELD(struct edumm_bench, workload, FK_RANGE, EDUMM_BENCH_PAGE_PAIR,
-		 EDUMM_BENCH_PAGE_BULK, E(EINVAL), NULL),
+	/* workload, design: the numbers are not contiguous (expect_bench) */
+	FZ_FIELD(struct edumm_bench, workload, FK_RANGE, 0, ~0U, 0, gen_bench_workload),
 	FZ_FIELD(struct edumm_bench, backend, FK_RANGE, EDUMM_BENCH_BACKEND_EDUMM,
 		 EDUMM_BENCH_BACKEND_KERNEL, E(EINVAL), NULL),
 	FZ_FIELD(struct edumm_bench, mode, FK_RANGE, EDUMM_BENCH_MODE_SINGLE,
@@ -644,7 +646,9 @@ static struct fz_field bench_fields[] = {
 	FZ_ARRAY(struct edumm_bench, ns, sizeof(__u64), EDUMM_BENCH_MAX_REPS, FK_OUT),
 	FZ_ARRAY(struct edumm_bench, cycles, sizeof(__u64), EDUMM_BENCH_MAX_REPS, FK_OUT),
 	FZ_ARRAY(struct edumm_bench, cpu_ns, sizeof(__u64), EDUMM_BENCH_MAX_CPUS, FK_OUT),
-	FZ_ARRAY(struct edumm_bench, reserved, sizeof(__u64), 4, FK_ZERO),
+	FZ_FIELD(struct edumm_bench, design, FK_RANGE, 0, ~0U, 0, gen_bench_design),
+	FZ_FIELD(struct edumm_bench, pad0, FK_ZERO, 0, 0, E(EINVAL), NULL),
+	FZ_ARRAY(struct edumm_bench, reserved, sizeof(__u64), 3, FK_ZERO),
 	{ }
 };
 
@@ -2345,20 +2349,68 @@ static __u64 gen_bench_mask(void)
 	return m;
 }
 
+/* Every workload, and now and then a number that is none. */
+static __u64 gen_bench_workload(void)
+{
+	static const __u32 wl[] = {
+		EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_PAGE_OUTSTANDING, EDUMM_BENCH_PAGE_BULK,
+		EDUMM_BENCH_SLAB_PAIR, EDUMM_BENCH_SLAB_BULK, EDUMM_BENCH_KMALLOC_MIX,
+	};
+
+	if (chance(95))
+		return wl[rnd_below(ARRAY_SIZE(wl))];
+	return chance(50) ? rnd_below(0x40) : rnd();
+}
+
+/* 0 (not given) or an enum edumm_design, valid or not. */
+static __u64 gen_bench_design(void)
+{
+	if (chance(45))
+		return 0;
+	return chance(95) ? 1 + rnd_below(EDUMM_DESIGN_DEFAULT) : rnd();
+}
+
+static bool bench_is_slab(__u32 workload)
+{
+	return workload == EDUMM_BENCH_SLAB_PAIR || workload == EDUMM_BENCH_SLAB_BULK;
+}
+
+/* The rules of mod/bench_slab.c: objects held per CPU. */
+static bool bench_objs_ok(__u32 batch, __u32 size)
+{
+	return batch && batch <= EDUMM_BENCH_MAX_OBJS &&
+	       (__u64)batch * size <= (__u64)EDUMM_BENCH_MAX_BATCH_PAGES * 4096;
+}
+
 /*
  * Keep calls cheap: valid but large counts become small ones.  And most of
- * the time make order, size, batch and CPU mask fit the workload and mode,
- * which independent fields rarely do, so that most calls run.
+ * the time make order, size, batch, design and CPU mask fit the workload
+ * and mode, which independent fields rarely do, so that most calls run.
  */
 static void bench_prepare(void *arg)
 {
 	struct edumm_bench *b = arg;
 	__u64 online = online_cpus();
 
-	if (chance(70)) {
+	if (chance(70) && (bench_is_slab(b->workload) ||
+			   b->workload == EDUMM_BENCH_KMALLOC_MIX)) {
+		if (b->mode == EDUMM_BENCH_MODE_CROSS_CPU)
+			b->mode = EDUMM_BENCH_MODE_SINGLE;
+		b->order = 0;
+		b->size = bench_is_slab(b->workload) ? 1 + rnd_below(EDUMM_BENCH_MAX_OBJ_SIZE) : 0;
+		b->design = bench_is_slab(b->workload) ? 1 + rnd_below(EDUMM_DESIGN_DEFAULT) : 0;
+		b->batch = b->workload == EDUMM_BENCH_SLAB_PAIR ? 0 : 1 + rnd_below(16);
+		if (b->mode == EDUMM_BENCH_MODE_SINGLE)
+			b->cpu_mask = online & -online;
+		else if (!(b->cpu_mask & online))
+			b->cpu_mask = online;
+	} else if (chance(70)) {
 		b->size = 0;
+		b->design = 0;
 		if (b->mode == EDUMM_BENCH_MODE_CROSS_CPU)
 			b->workload = EDUMM_BENCH_PAGE_PAIR;
+		if (bench_is_slab(b->workload) || b->workload == EDUMM_BENCH_KMALLOC_MIX)
+			b->workload = EDUMM_BENCH_PAGE_BULK;
 		if (b->workload == EDUMM_BENCH_PAGE_PAIR) {
 			b->batch = 0;
 		} else {
@@ -2399,10 +2451,29 @@ static unsigned int expect_bench(const void *arg)
 		ok = b->order < EDUMM_MAX_ORDER && !b->size && b->batch &&
 		     b->batch <= EDUMM_BENCH_MAX_BATCH_PAGES >> b->order;
 		break;
-	default:	/* EDUMM_BENCH_PAGE_BULK */
+	case EDUMM_BENCH_PAGE_BULK:
 		ok = !b->order && !b->size && b->batch &&
 		     b->batch <= EDUMM_BENCH_MAX_BATCH_PAGES;
 		break;
+	case EDUMM_BENCH_SLAB_PAIR:
+		ok = !b->order && b->size && b->size <= EDUMM_BENCH_MAX_OBJ_SIZE && !b->batch;
+		break;
+	case EDUMM_BENCH_SLAB_BULK:
+		ok = !b->order && b->size && b->size <= EDUMM_BENCH_MAX_OBJ_SIZE &&
+		     bench_objs_ok(b->batch, b->size);
+		break;
+	case EDUMM_BENCH_KMALLOC_MIX:
+		ok = !b->order && !b->size && bench_objs_ok(b->batch, EDUMM_BENCH_MIX_MAX);
+		break;
+	default:
+		return E(EINVAL);
+	}
+	/* a design exactly for the slab workloads */
+	if (bench_is_slab(b->workload)) {
+		if (b->design < EDUMM_DESIGN_SLUB || b->design > EDUMM_DESIGN_DEFAULT)
+			ok = false;
+	} else if (b->design) {
+		ok = false;
 	}
 	if (b->mode == EDUMM_BENCH_MODE_CROSS_CPU &&
 	    b->workload != EDUMM_BENCH_PAGE_PAIR)

@@ -38,6 +38,9 @@
 #define DEV			"/dev/edumm"
 #define DEBUGFS_POOL		"/sys/kernel/debug/edumm/pool"
 #define DEBUGFS_CONTROL		"/sys/kernel/debug/edumm/control"
+#define DEBUGFS_SLABINFO	"/sys/kernel/debug/edumm/slabinfo"
+#define DEBUGFS_KMALLOC		"/sys/kernel/debug/edumm/kmalloc"
+#define PROC_SLABINFO		"/proc/slabinfo"
 #define MAX_ROUNDS		16
 
 /*
@@ -56,8 +59,10 @@ enum { CPUS_ONE, CPUS_ALL, CPUS_TWO };
  * @workload: enum edumm_bench_workload
  * @mode: enum edumm_bench_mode
  * @order: block order
- * @batch: blocks per iteration (0 for pairs)
+ * @batch: blocks (objects) per iteration (0 for pairs)
  * @cpus: CPUS_*
+ * @size: object workloads: bytes (0 for the others)
+ * @design: slab workloads: enum edumm_design (0 for the others)
  */
 struct row {
 	const char *label;
@@ -66,21 +71,70 @@ struct row {
 	__u32 order;
 	__u32 batch;
 	int cpus;
+	__u32 size;
+	__u32 design;
 };
 
+/* A slab row: object size, batch (0: a pair), design, mode. */
+#define SLAB_ROW(label, wl, size, batch, design, mode, cpus)		\
+	{ label, wl, mode, 0, batch, cpus, size, design }
+#define SLAB_PAIR(size, dname, design)					\
+	SLAB_ROW("slab_pair_" #size "_" dname, EDUMM_BENCH_SLAB_PAIR, size, 0,	\
+		 design, EDUMM_BENCH_MODE_SINGLE, CPUS_ONE)
+/* Bulk rows: objects of BULK_OBJ_SIZE bytes. */
+#define BULK_OBJ_SIZE	64
+#define SLAB_BULK(batch, dname, design)					\
+	SLAB_ROW("slab_bulk_" #batch "_" dname, EDUMM_BENCH_SLAB_BULK,	\
+		 BULK_OBJ_SIZE, batch, design, EDUMM_BENCH_MODE_SINGLE, CPUS_ONE)
+#define SLAB_CONC(size, dname, design)					\
+	SLAB_ROW("slab_pair_" #size "_" dname "_concurrent", EDUMM_BENCH_SLAB_PAIR,	\
+		 size, 0, design, EDUMM_BENCH_MODE_CONCURRENT, CPUS_ALL)
+/* Objects held per iteration of kmalloc_mix. */
+#define MIX_BATCH	32
+
 static const struct row rows[] = {
-	{ "page_pair_o0", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 0, 0, CPUS_ONE },
-	{ "page_pair_o1", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 1, 0, CPUS_ONE },
-	{ "page_pair_o3", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 3, 0, CPUS_ONE },
-	{ "page_pair_o9", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 9, 0, CPUS_ONE },
+	{ "page_pair_o0", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 0, 0, CPUS_ONE, 0, 0 },
+	{ "page_pair_o1", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 1, 0, CPUS_ONE, 0, 0 },
+	{ "page_pair_o3", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 3, 0, CPUS_ONE, 0, 0 },
+	{ "page_pair_o9", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 9, 0, CPUS_ONE, 0, 0 },
 	{ "page_outstanding_o0_x1024", EDUMM_BENCH_PAGE_OUTSTANDING,
-	  EDUMM_BENCH_MODE_SINGLE, 0, 1024, CPUS_ONE },
-	{ "page_bulk_o0_x32", EDUMM_BENCH_PAGE_BULK, EDUMM_BENCH_MODE_SINGLE, 0, 32, CPUS_ONE },
-	{ "page_bulk_o0_x128", EDUMM_BENCH_PAGE_BULK, EDUMM_BENCH_MODE_SINGLE, 0, 128, CPUS_ONE },
+	  EDUMM_BENCH_MODE_SINGLE, 0, 1024, CPUS_ONE, 0, 0 },
+	{ "page_bulk_o0_x32", EDUMM_BENCH_PAGE_BULK, EDUMM_BENCH_MODE_SINGLE, 0, 32, CPUS_ONE,
+	  0, 0 },
+	{ "page_bulk_o0_x128", EDUMM_BENCH_PAGE_BULK, EDUMM_BENCH_MODE_SINGLE, 0, 128, CPUS_ONE,
+	  0, 0 },
 	{ "page_pair_o0_concurrent", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_CONCURRENT,
-	  0, 0, CPUS_ALL },
+	  0, 0, CPUS_ALL, 0, 0 },
 	{ "page_pair_o0_cross_cpu", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_CROSS_CPU,
-	  0, 0, CPUS_TWO },
+	  0, 0, CPUS_TWO, 0, 0 },
+	SLAB_PAIR(8, "slub", EDUMM_DESIGN_SLUB),
+	SLAB_PAIR(8, "slab", EDUMM_DESIGN_SLAB),
+	SLAB_PAIR(8, "slob", EDUMM_DESIGN_SLOB),
+	SLAB_PAIR(64, "slub", EDUMM_DESIGN_SLUB),
+	SLAB_PAIR(64, "slab", EDUMM_DESIGN_SLAB),
+	SLAB_PAIR(64, "slob", EDUMM_DESIGN_SLOB),
+	SLAB_PAIR(256, "slub", EDUMM_DESIGN_SLUB),
+	SLAB_PAIR(256, "slab", EDUMM_DESIGN_SLAB),
+	SLAB_PAIR(256, "slob", EDUMM_DESIGN_SLOB),
+	SLAB_PAIR(1024, "slub", EDUMM_DESIGN_SLUB),
+	SLAB_PAIR(1024, "slab", EDUMM_DESIGN_SLAB),
+	SLAB_PAIR(1024, "slob", EDUMM_DESIGN_SLOB),
+	SLAB_PAIR(4096, "slub", EDUMM_DESIGN_SLUB),
+	SLAB_PAIR(4096, "slab", EDUMM_DESIGN_SLAB),
+	SLAB_PAIR(4096, "slob", EDUMM_DESIGN_SLOB),
+	SLAB_BULK(16, "slub", EDUMM_DESIGN_SLUB),
+	SLAB_BULK(16, "slab", EDUMM_DESIGN_SLAB),
+	SLAB_BULK(16, "slob", EDUMM_DESIGN_SLOB),
+	SLAB_BULK(256, "slub", EDUMM_DESIGN_SLUB),
+	SLAB_BULK(256, "slab", EDUMM_DESIGN_SLAB),
+	SLAB_BULK(256, "slob", EDUMM_DESIGN_SLOB),
+	SLAB_CONC(64, "slub", EDUMM_DESIGN_SLUB),
+	SLAB_CONC(64, "slab", EDUMM_DESIGN_SLAB),
+	SLAB_CONC(64, "slob", EDUMM_DESIGN_SLOB),
+	{ "kmalloc_mix", EDUMM_BENCH_KMALLOC_MIX, EDUMM_BENCH_MODE_SINGLE, 0, MIX_BATCH,
+	  CPUS_ONE, 0, 0 },
+	{ "kmalloc_mix_concurrent", EDUMM_BENCH_KMALLOC_MIX, EDUMM_BENCH_MODE_CONCURRENT, 0,
+	  MIX_BATCH, CPUS_ALL, 0, 0 },
 };
 
 static const char * const backend_names[] = {
@@ -200,6 +254,56 @@ static double pool_value(const char *key);
 static double stat_sum[NR_STATS];
 static double stat_ops;
 
+/*
+ * kmalloc calls and bytes requested, the "total" row of edumm's debugfs
+ * kmalloc file (every class and kmalloc_large); 0 if it cannot be read.
+ */
+static int kmalloc_totals(double *calls, double *requested)
+{
+	char line[256];
+	int ret = -1;
+	FILE *f = fopen(DEBUGFS_KMALLOC, "r");
+
+	*calls = 0;
+	*requested = 0;
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "total %*s %lf %lf", calls, requested) == 2) {
+			ret = 0;
+			break;
+		}
+	fclose(f);
+	return ret;
+}
+
+/* The KMALLOC_MIX rows: what edumm's counters saw, against the sequence. */
+static double mix_calls, mix_requested, mix_expected_calls, mix_expected_bytes;
+static __u32 mix_sizes[EDUMM_BENCH_MIX_LEN];
+
+static void mix_init(void)
+{
+	__u32 state = EDUMM_BENCH_MIX_SEED;
+	unsigned int i;
+
+	for (i = 0; i < EDUMM_BENCH_MIX_LEN; i++)
+		mix_sizes[i] = edumm_bench_mix_size(&state);
+}
+
+/* Bytes the first @n sizes of the sequence ask for (one CPU of one call). */
+static double mix_bytes(unsigned long long n)
+{
+	double period = 0, part = 0;
+	unsigned int i;
+
+	for (i = 0; i < EDUMM_BENCH_MIX_LEN; i++) {
+		period += mix_sizes[i];
+		if (i < n % EDUMM_BENCH_MIX_LEN)
+			part += mix_sizes[i];
+	}
+	return (double)(n / EDUMM_BENCH_MIX_LEN) * period + part;
+}
+
 static int run_one(int fd, const struct row *r, __u32 backend, unsigned int round,
 		   struct samples *s)
 {
@@ -215,11 +319,19 @@ static int run_one(int fd, const struct row *r, __u32 backend, unsigned int roun
 	b.mode = r->mode;
 	b.order = r->order;
 	b.batch = r->batch;
+	b.size = r->size;
+	b.design = r->design;
 	b.iterations = iters ? iters : 1;
 	b.repetitions = opt_reps;
 	b.cpu_mask = row_mask(r);
+	double kcalls0 = 0, kbytes0 = 0, kcalls1, kbytes1;
+	bool mix = r->workload == EDUMM_BENCH_KMALLOC_MIX &&
+		   backend == EDUMM_BENCH_BACKEND_EDUMM;
+
 	for (i = 0; i < NR_STATS; i++)
 		before[i] = pool_value(stat_names[i]);
+	if (mix)
+		kmalloc_totals(&kcalls0, &kbytes0);
 	if (ioctl(fd, EDUMM_IOC_BENCH, &b)) {
 		fprintf(stderr, "edumm-bench: %s %s: %s\n", r->label, backend_names[backend],
 			strerror(errno));
@@ -230,6 +342,14 @@ static int run_one(int fd, const struct row *r, __u32 backend, unsigned int roun
 		for (i = 0; i < NR_STATS; i++)
 			stat_sum[i] += pool_value(stat_names[i]) - before[i];
 		stat_ops += (double)b.ops * b.repetitions * b.nr_cpus;
+	}
+	if (mix && !kmalloc_totals(&kcalls1, &kbytes1)) {
+		/* every CPU runs the sequence from its start, ops * reps sizes */
+		mix_calls += kcalls1 - kcalls0;
+		mix_requested += kbytes1 - kbytes0;
+		mix_expected_calls += (double)b.ops * b.repetitions * b.nr_cpus;
+		mix_expected_bytes += mix_bytes((unsigned long long)b.ops * b.repetitions) *
+				      b.nr_cpus;
 	}
 	for (i = 0; i < b.repetitions; i++) {
 		double ns_op = (double)b.ns[i] / b.ops;
@@ -327,6 +447,143 @@ static void print_pcp(const char *who, const char *path, int *max_batch, int *ma
 	fclose(f);
 }
 
+/* The kmalloc classes of both allocators (6.1, KMALLOC_MIN_SIZE 8). */
+static const unsigned int kmalloc_classes[] = {
+	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
+};
+
+#define NR_CLASSES	ARRAY_SIZE(kmalloc_classes)
+
+/* The class kmalloc() of both allocators takes for @size (kmalloc_index()). */
+static unsigned int class_of(unsigned int size)
+{
+	unsigned int c = 8;
+
+	if (size > 64 && size <= 96)
+		return 96;
+	if (size > 128 && size <= 192)
+		return 192;
+	while (c < size)
+		c <<= 1;
+	return c;
+}
+
+static void class_name(unsigned int c, char *buf, size_t len)
+{
+	if (c >= 1024)
+		snprintf(buf, len, "kmalloc-%uk", c / 1024);
+	else
+		snprintf(buf, len, "kmalloc-%u", c);
+}
+
+/*
+ * <objsize> <objperslab> <pagesperslab> of cache @name in a file in
+ * /proc/slabinfo's format; -1 if it is not there.
+ */
+static int slabinfo_get(const char *path, const char *name, unsigned int v[3])
+{
+	char line[512], n[64];
+	int ret = -1;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %*u %*u %u %u %u", n, &v[0], &v[1], &v[2]) == 4 &&
+		    !strcmp(n, name)) {
+			ret = 0;
+			break;
+		}
+	fclose(f);
+	return ret;
+}
+
+static void mem_row(const char *name, double e, double k)
+{
+	csv_add("mem,%s,,,,,,,,,%.2f,%.2f,%.4f,,,,\n", name, e, k, k > 0 ? e / k : 0);
+}
+
+/*
+ * Memory rows of the kmalloc classes: objects per slab and pages per slab
+ * of each class, edumm's (debugfs slabinfo) against the kernel's
+ * (/proc/slabinfo) in this boot; and the internal fragmentation of the
+ * KMALLOC_MIX sequence per class: bytes asked for against the class's
+ * object size (<objsize> of each side's slabinfo: the slot it hands out),
+ * over one period of the sequence.  Returns the number of problems.
+ */
+static int print_kmalloc_memory(void)
+{
+	double cnt[NR_CLASSES] = { 0 }, req[NR_CLASSES] = { 0 };
+	double treq = 0, talloc[2] = { 0 };
+	unsigned int i, j, ve[3], vk[3];
+	char name[32], label[64];
+	int fails = 0;
+
+	for (i = 0; i < EDUMM_BENCH_MIX_LEN; i++) {
+		unsigned int c = class_of(mix_sizes[i]);
+
+		for (j = 0; j < NR_CLASSES; j++)
+			if (kmalloc_classes[j] == c) {
+				cnt[j]++;
+				req[j] += mix_sizes[i];
+			}
+	}
+	printf("\nkmalloc classes (memory; edumm: %s, kernel: %s; waste: the kmalloc_mix\n"
+	       "sequence's first %u sizes, bytes of the objects given less bytes asked for):\n",
+	       DEBUGFS_SLABINFO, PROC_SLABINFO, EDUMM_BENCH_MIX_LEN);
+	printf("%-13s %15s %15s %15s %6s %9s %15s\n", "class", "objsize e/k",
+	       "objperslab e/k", "pagesperslab e/k", "allocs", "requested", "waste% e/k");
+	for (j = 0; j < NR_CLASSES; j++) {
+		double we = 0, wk = 0;
+
+		class_name(kmalloc_classes[j], name, sizeof(name));
+		if (slabinfo_get(DEBUGFS_SLABINFO, name, ve) ||
+		    slabinfo_get(PROC_SLABINFO, name, vk)) {
+			fprintf(stderr, "edumm-bench: %s not in both slabinfo files\n", name);
+			fails++;
+			continue;
+		}
+		if (cnt[j]) {
+			we = 100 * (cnt[j] * ve[0] - req[j]) / (cnt[j] * ve[0]);
+			wk = 100 * (cnt[j] * vk[0] - req[j]) / (cnt[j] * vk[0]);
+		}
+		treq += req[j];
+		talloc[0] += cnt[j] * ve[0];
+		talloc[1] += cnt[j] * vk[0];
+		printf("%-13s %7u/%-7u %7u/%-7u %7u/%-7u %6.0f %9.0f %7.2f/%-7.2f\n", name,
+		       ve[0], vk[0], ve[1], vk[1], ve[2], vk[2], cnt[j], req[j], we, wk);
+		snprintf(label, sizeof(label), "%s_objperslab", name);
+		mem_row(label, ve[1], vk[1]);
+		snprintf(label, sizeof(label), "%s_pagesperslab", name);
+		mem_row(label, ve[2], vk[2]);
+		snprintf(label, sizeof(label), "%s_mix_waste_pct", name);
+		mem_row(label, we, wk);
+	}
+	if (talloc[0] > 0 && talloc[1] > 0) {
+		printf("%-13s %47s %6u %9.0f %7.2f/%-7.2f\n", "total", "", EDUMM_BENCH_MIX_LEN,
+		       treq, 100 * (talloc[0] - treq) / talloc[0],
+		       100 * (talloc[1] - treq) / talloc[1]);
+		mem_row("kmalloc_mix_waste_pct", 100 * (talloc[0] - treq) / talloc[0],
+			100 * (talloc[1] - treq) / talloc[1]);
+	}
+	if (mix_expected_calls > 0) {
+		/* the module ran the sequence this tool computed: its own counters say so */
+		printf("kmalloc_mix, edumm calls: %.0f kmallocs of %.0f bytes %s\n",
+		       mix_calls, mix_requested, "counted by edumm, and by the sequence:");
+		printf("%*s%.0f kmallocs of %.0f bytes\n", 27, "", mix_expected_calls,
+		       mix_expected_bytes);
+		csv_add("mem,kmalloc_mix_requested_bytes,,,,,,,,,%.0f,%.0f,%.4f,,,,\n",
+			mix_requested, mix_expected_bytes, mix_requested / mix_expected_bytes);
+		if (mix_calls != mix_expected_calls || mix_requested != mix_expected_bytes) {
+			fprintf(stderr, "edumm-bench: kmalloc_mix: edumm's counters differ %s\n",
+				"from the sequence");
+			fails++;
+		}
+	}
+	printf("\n");
+	return fails;
+}
+
 static void print_usage(FILE *f)
 {
 	fprintf(f,
@@ -392,6 +649,7 @@ int main(int argc, char **argv)
 		print_usage(stderr);
 		return 2;
 	}
+	mix_init();
 	fd = open(DEV, O_RDWR);
 	if (fd < 0) {
 		perror(DEV);
@@ -470,6 +728,8 @@ int main(int argc, char **argv)
 		csv_add("mem,metadata_bytes_per_page,,,,,,,,,%.2f,%d,%.4f,,,,\n", meta,
 			KERNEL_PAGE_BYTES, meta / KERNEL_PAGE_BYTES);
 	}
+	if (!opt_only || strstr("kmalloc_mix", opt_only))
+		fails += print_kmalloc_memory();
 	printf("\nedumm events per allocation (debugfs pool counters, edumm calls only):\n");
 	printf("%-28s %10s %10s %11s %11s\n", "workload", "pcp_refill", "pcp_spill",
 	       "buddy_split", "buddy_merge");

@@ -821,6 +821,18 @@ struct edumm_pgwalk {
  *	(edumm_alloc_pages_bulk(), alloc_pages_bulk_array()), then free them
  *	one by one (order must be 0)
  *
+ * @EDUMM_BENCH_SLAB_PAIR: allocate one object from a cache of @size bytes
+ *	and free it (batch 0, order 0): edumm_kmem_cache_alloc() and _free()
+ *	on a cache of the request's @design, or kmem_cache_alloc() and
+ *	kmem_cache_free() on a kernel cache of the same size, align and flags
+ * @EDUMM_BENCH_SLAB_BULK: allocate @batch objects of such a cache with one
+ *	bulk call, then free them with one (edumm_kmem_cache_alloc_bulk() and
+ *	_free_bulk(), kmem_cache_alloc_bulk() and kmem_cache_free_bulk())
+ * @EDUMM_BENCH_KMALLOC_MIX: allocate @batch objects with kmalloc() (edumm's
+ *	or the kernel's), of the next @batch sizes of the fixed sequence of
+ *	edumm_bench_mix_size(), then kfree() them in the same order (size 0,
+ *	order 0, design 0)
+ *
  * Numbers 1..0x0f are page workloads; 0x10..0x1f are kept for the slab
  * layer, 0x20..0x2f for kmalloc and 0x30..0x3f for vmalloc.
  */
@@ -829,7 +841,60 @@ enum edumm_bench_workload {
 	EDUMM_BENCH_PAGE_PAIR		= 1,
 	EDUMM_BENCH_PAGE_OUTSTANDING	= 2,
 	EDUMM_BENCH_PAGE_BULK		= 3,
+	EDUMM_BENCH_SLAB_PAIR		= 0x10,
+	EDUMM_BENCH_SLAB_BULK		= 0x11,
+	EDUMM_BENCH_KMALLOC_MIX		= 0x20,
 };
+
+/*
+ * Object workloads: @size of SLAB_PAIR and SLAB_BULK is 1 ..
+ * EDUMM_BENCH_MAX_OBJ_SIZE bytes; the objects one CPU holds at once
+ * (@batch of SLAB_BULK and KMALLOC_MIX) are at most EDUMM_BENCH_MAX_OBJS,
+ * and at most EDUMM_BENCH_MAX_BATCH_PAGES pages' worth of bytes (batch *
+ * size, and batch * EDUMM_BENCH_MIX_MAX for the mix).
+ */
+#define EDUMM_BENCH_MAX_OBJ_SIZE	8192U
+#define EDUMM_BENCH_MAX_OBJS		1024U
+
+/*
+ * The sizes of EDUMM_BENCH_KMALLOC_MIX: a fixed pseudo-random sequence,
+ * the same for both backends and for every run, defined here so that user
+ * space can compute what the workload asked for (internal fragmentation
+ * per kmalloc class) without asking the kernel.
+ *
+ * The generator is the 32-bit linear congruential one of ANSI C's rand()
+ * example (x = x * 1103515245 + 12345 mod 2^32), started from
+ * EDUMM_BENCH_MIX_SEED; each size takes two steps and uses bits 16..30 of
+ * each.  The first picks a power-of-two range uniformly among the eleven
+ * 8, 9..16, 17..32, ..., 4097..8192, the second a size uniformly inside
+ * it: log-uniform over EDUMM_BENCH_MIX_MIN .. EDUMM_BENCH_MIX_MAX, so
+ * that every kmalloc class from 8 to 8192 bytes is used (96 and 192 by
+ * the sizes 65..96 and 129..192), small ones as often as large ones.
+ * The workload cycles through the first EDUMM_BENCH_MIX_LEN sizes: the
+ * n-th allocation of a CPU in a call has size number n % EDUMM_BENCH_MIX_LEN.
+ */
+#define EDUMM_BENCH_MIX_SEED		0x2545f491U
+#define EDUMM_BENCH_MIX_LEN		1024U
+#define EDUMM_BENCH_MIX_MIN		8U
+#define EDUMM_BENCH_MIX_MAX		8192U
+
+/**
+ * edumm_bench_mix_size() - the next size of the KMALLOC_MIX sequence
+ * @state: generator state, EDUMM_BENCH_MIX_SEED before the first call
+ *
+ * Return: a size in EDUMM_BENCH_MIX_MIN .. EDUMM_BENCH_MIX_MAX.
+ */
+static inline __u32 edumm_bench_mix_size(__u32 *state)
+{
+	__u32 shift, lo, span;
+
+	*state = *state * 1103515245U + 12345U;
+	shift = 3 + ((*state >> 16) & 0x7fff) % 11;	/* 3 .. 13 */
+	*state = *state * 1103515245U + 12345U;
+	lo = shift == 3 ? 8 : (1U << (shift - 1)) + 1;
+	span = (1U << shift) - lo + 1;
+	return lo + ((*state >> 16) & 0x7fff) % span;
+}
 
 /**
  * enum edumm_bench_backend - whose allocator the loop calls
@@ -865,9 +930,12 @@ enum edumm_bench_mode {
  * @backend: (in) an enum edumm_bench_backend other than INVALID
  * @mode: (in) an enum edumm_bench_mode other than INVALID
  * @order: (in) page workloads: 0 .. EDUMM_MAX_ORDER - 1
- * @size: (in) object workloads (later layers): bytes; page workloads: 0
+ * @size: (in) SLAB_PAIR and SLAB_BULK: object size in bytes, 1 ..
+ *	EDUMM_BENCH_MAX_OBJ_SIZE; every other workload: 0
  * @batch: (in) blocks per iteration of OUTSTANDING and BULK, at least 1,
- *	with batch << order <= EDUMM_BENCH_MAX_BATCH_PAGES; 0 for PAIR
+ *	with batch << order <= EDUMM_BENCH_MAX_BATCH_PAGES; 0 for PAIR;
+ *	objects per iteration of SLAB_BULK and KMALLOC_MIX, 1 ..
+ *	EDUMM_BENCH_MAX_OBJS (see there); 0 for SLAB_PAIR
  * @iterations: (in) loop iterations per CPU per repetition,
  *	1 .. EDUMM_BENCH_MAX_ITERATIONS
  * @repetitions: (in) 1 .. EDUMM_BENCH_MAX_REPS; each one is reported
@@ -889,6 +957,13 @@ enum edumm_bench_mode {
  * @cpu_ns: (out) per CPU, in the order of the bits of @cpu_mask: its own
  *	loop time less @empty_ns, summed over the repetitions; 0 beyond
  *	@nr_cpus
+ * @design: (in) SLAB_PAIR and SLAB_BULK: the edumm design of the cache,
+ *	an enum edumm_design other than INVALID (DEFAULT: the module's
+ *	slab_design=); with the kernel backend it is checked the same way
+ *	but not used (the kernel has its one allocator, SLUB in Debian);
+ *	every other workload: 0 (not given; KMALLOC_MIX uses the design of
+ *	edumm's kmalloc caches)
+ * @pad0: (in) must be 0
  * @reserved: (in/out) must be 0 on input, 0 on output
  *
  * Per-operation cost: ns[r] / ops.  Aggregate throughput of a
@@ -915,7 +990,9 @@ struct edumm_bench {
 	__u64 ns[EDUMM_BENCH_MAX_REPS];
 	__u64 cycles[EDUMM_BENCH_MAX_REPS];
 	__u64 cpu_ns[EDUMM_BENCH_MAX_CPUS];
-	__u64 reserved[4];
+	__u32 design;
+	__u32 pad0;
+	__u64 reserved[3];
 };
 
 /* 'Y' is not taken in Documentation/userspace-api/ioctl/ioctl-number.rst */

@@ -643,6 +643,43 @@ TEST(slab_merge_aliases)
 	slab_fini(pool);
 }
 
+/* edumm_kmem_cache_create_unmerged(): a cache of its own where create merges. */
+TEST(slab_create_unmerged)
+{
+	struct edumm_pool *pool = slab_pool(1, EDUMM_SLAB_DESIGN_SLUB);
+	struct edumm_kmem_cache *k64 = pool->slab->kmalloc_caches[0][6], *a, *b;
+	void *p;
+	int err;
+
+	a = edumm_kmem_cache_create_unmerged(pool, "u64", 64, 0, 0, NULL,
+					     EDUMM_SLAB_DESIGN_SLUB, &err);
+	ASSERT_NOT_NULL(a);
+	ASSERT_NE(a, k64);
+	ASSERT_STREQ(k64->aliases, "");
+	ASSERT_EQ(k64->refcount, 1);
+	ASSERT_EQ(a->refcount, 1);
+	ASSERT_FALSE(pool->slab->nomerge);
+	/* the same checks as edumm_kmem_cache_create() */
+	ASSERT_NULL(edumm_kmem_cache_create_unmerged(pool, "u64", 64, 0, 0, NULL,
+						     EDUMM_SLAB_DESIGN_SLUB, &err));
+	ASSERT_EQ(err, -EEXIST);
+	ASSERT_NULL(edumm_kmem_cache_create_unmerged(pool, "u0", 0, 0, 0, NULL,
+						     EDUMM_SLAB_DESIGN_SLUB, &err));
+	ASSERT_EQ(err, -EINVAL);
+	ASSERT_NULL(edumm_kmem_cache_create_unmerged(pool, "u1", 8, 0, 0, NULL, 0, &err));
+	ASSERT_EQ(err, -EINVAL);
+	/* merging still works for the others */
+	b = edumm_kmem_cache_create(pool, "m64", 64, 0, 0, NULL, EDUMM_SLAB_DESIGN_SLUB, &err);
+	ASSERT_NOT_NULL(b);
+	ASSERT_TRUE(b == k64 || b == a);
+	p = edumm_kmem_cache_alloc(a, 0, 1);
+	ASSERT_NOT_NULL(p);
+	ASSERT_EQ(edumm_kmem_cache_free(a, p, 1), 0);
+	ASSERT_EQ(edumm_kmem_cache_destroy(b), 0);
+	ASSERT_EQ(edumm_kmem_cache_destroy(a), 0);
+	slab_fini(pool);
+}
+
 /*** Debug detection ***/
 
 static void debug_paths(enum edumm_slab_design design)
