@@ -243,7 +243,7 @@ static void csv_add(const char *fmt, ...)
 
 /* edumm's event counters whose change per operation the table shows. */
 static const char * const stat_names[] = {
-	"pcp_refill", "pcp_spill", "buddy_split", "buddy_merge",
+	"pcp_refill", "pcp_spill", "buddy_split", "buddy_merge", "pgalloc",
 };
 
 #define NR_STATS	ARRAY_SIZE(stat_names)
@@ -701,9 +701,9 @@ int main(int argc, char **argv)
 				mode_names[r->mode], r->order, r->batch, stat_ops, stat_sum[k],
 				stat_sum[k] / stat_ops);
 		snprintf(events[i], sizeof(events[i]),
-			 "%-28s %10.3f %10.3f %11.3f %11.3f", r->label,
+			 "%-28s %10.3f %10.3f %11.3f %11.3f %9.3f", r->label,
 			 stat_sum[0] / stat_ops, stat_sum[1] / stat_ops,
-			 stat_sum[2] / stat_ops, stat_sum[3] / stat_ops);
+			 stat_sum[2] / stat_ops, stat_sum[3] / stat_ops, stat_sum[4] / stat_ops);
 		me = median(&se);
 		mk = median(&sk);
 		printf("%-28s %12.1f %12.1f %8.3f %10.1f-%-10.1f %10.1f-%-10.1f\n", r->label,
@@ -731,8 +731,8 @@ int main(int argc, char **argv)
 	if (!opt_only || strstr("kmalloc_mix", opt_only))
 		fails += print_kmalloc_memory();
 	printf("\nedumm events per allocation (debugfs pool counters, edumm calls only):\n");
-	printf("%-28s %10s %10s %11s %11s\n", "workload", "pcp_refill", "pcp_spill",
-	       "buddy_split", "buddy_merge");
+	printf("%-28s %10s %10s %11s %11s %9s\n", "workload", "pcp_refill", "pcp_spill",
+	       "buddy_split", "buddy_merge", "pgalloc");
 	for (i = 0; i < ARRAY_SIZE(rows); i++)
 		if (events[i][0])
 			printf("%s\n", events[i]);
