@@ -118,7 +118,7 @@ static struct edumm_page *edumm_find_buddy(struct edumm_zone *zone, struct edumm
 		buddy = edumm_pfn_to_page(pool, buddy_pfn);
 	if (!buddy || !(READ_ONCE(buddy->flags) & EDUMM_PG_BUDDY) || buddy->order != order)
 		return NULL;
-	if (edumm_page_zone(pool, buddy) != zone)
+	if (buddy->chunk != page->chunk && edumm_page_zone(pool, buddy) != zone)
 		return NULL;
 	return buddy;
 }
@@ -129,15 +129,20 @@ static struct edumm_page *edumm_find_buddy(struct edumm_zone *zone, struct edumm
  * buddy comes back, and it goes to the tail of the list so that it is not
  * handed out before that.
  */
-static bool edumm_buddy_merge_likely(struct edumm_zone *zone, unsigned long pfn,
-				     unsigned int order)
+static bool edumm_buddy_merge_likely(struct edumm_zone *zone, struct edumm_page *page,
+				     unsigned long pfn, unsigned int order)
 {
+	const struct edumm_chunk *c = &zone->pool->chunks[page->chunk];
 	unsigned long parent_pfn = pfn & ~(1UL << order);
 	struct edumm_page *parent;
 
 	if (order >= EDUMM_MAX_ORDER - 2)
 		return false;
-	parent = edumm_pfn_to_page(zone->pool, parent_pfn);
+	/* in @page's chunk by index arithmetic, as edumm_find_buddy() */
+	if (parent_pfn - c->start_pfn < (1UL << c->order))
+		parent = page - (pfn - parent_pfn);
+	else
+		parent = edumm_pfn_to_page(zone->pool, parent_pfn);
 	if (!parent)
 		return false;
 	return !!edumm_find_buddy(zone, parent, parent_pfn, order + 1);
@@ -177,9 +182,9 @@ void edumm_free_one_page(struct edumm_zone *zone, struct edumm_page *page,
 		merges++;
 	}
 	edumm_add_to_free_list(page, zone, order, mt,
-			       edumm_buddy_merge_likely(zone, pfn, order));
-	if (merges)
-		edumm_count(pool, EDUMM_BUDDY_MERGE, merges);
+			       edumm_buddy_merge_likely(zone, page, pfn, order));
+	/* under zone->lock: counted in the zone, see stats.c */
+	WRITE_ONCE(zone->nr_merge, zone->nr_merge + merges);
 }
 
 /*
@@ -191,8 +196,8 @@ static void edumm_expand(struct edumm_zone *zone, struct edumm_page *page,
 {
 	unsigned long size = 1UL << high;
 
-	if (high > low)
-		edumm_count(zone->pool, EDUMM_BUDDY_SPLIT, high - low);
+	/* under zone->lock: counted in the zone, see stats.c */
+	WRITE_ONCE(zone->nr_split, zone->nr_split + (high - low));
 	while (high > low) {
 		high--;
 		size >>= 1;
@@ -403,16 +408,16 @@ static struct edumm_page *edumm_rmqueue(struct edumm_zone *zone, unsigned int or
  *
  * Marks the head EDUMM_PG_HEAD and counts the allocation.  Done under the
  * lock the block was taken under, so that the checker, holding every lock,
- * never sees a block that is on no list and not allocated either.
+ * never sees a block that is on no list and not allocated either.  The
+ * per-CPU list paths do the same with edumm_set_page_head() and count on
+ * their CPU themselves.
  *
  * Context: the pcp->lock or zone->lock the block was taken under is held.
  */
 void edumm_prep_new_page(struct edumm_pool *pool, struct edumm_page *page,
 			 unsigned int order, int mt)
 {
-	WRITE_ONCE(page->order, order);
-	WRITE_ONCE(page->mt, mt);
-	WRITE_ONCE(page->flags, EDUMM_PG_HEAD);
+	edumm_set_page_head(page, order, mt);
 	edumm_count(pool, EDUMM_PGALLOC, 1);
 	edumm_count(pool, EDUMM_PGALLOC_PAGES, 1UL << order);
 }
@@ -715,6 +720,9 @@ int edumm_free_block(struct edumm_pool *pool, struct edumm_page *page, unsigned 
 	int ret;
 
 	flags = READ_ONCE(page->flags);
+	/* the common case in one test: an allocated head of this order */
+	if (likely(flags == EDUMM_PG_HEAD && READ_ONCE(page->order) == order))
+		goto free;
 	if (flags & (EDUMM_PG_BUDDY | EDUMM_PG_PCP)) {
 		edumm_count(pool, EDUMM_BAD_FREE_DOUBLE, 1);
 		edumm_report("double free of pfn %#lx order %u\n",
@@ -734,6 +742,7 @@ int edumm_free_block(struct edumm_pool *pool, struct edumm_page *page, unsigned 
 			     edumm_page_to_pfn(pool, page), order, READ_ONCE(page->order));
 		return -EINVAL;
 	}
+free:
 	zone = edumm_page_zone(pool, page);
 	if (order <= EDUMM_COSTLY_ORDER)
 		ret = edumm_free_unref_page(zone, page, order);

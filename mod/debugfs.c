@@ -34,6 +34,7 @@
 #include <linux/container_of.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/kstrtox.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
@@ -103,6 +104,26 @@ DEFINE_SHOW_ATTRIBUTE(edumm_dbg_check);
 /* Longest command plus a newline, with room to spare. */
 #define EDUMM_CONTROL_MAX	32
 
+/*
+ * The arguments of "pcp BATCH HIGH": two decimals, one space apart, each
+ * fitting an unsigned int, nothing after them but the newline echo
+ * writes.  Not sscanf(), which took "pcp 3 5x", "pcp 3 5 7" and numbers
+ * that overflow into others.  Return: 0, or -EINVAL.
+ */
+static int edumm_parse_pcp(char *args, unsigned int *batch, unsigned int *high)
+{
+	char *second = strchr(args, ' ');
+
+	if (!second)
+		return -EINVAL;
+	*second++ = '\0';
+	/* kstrtouint(): no blanks, no sign but '+', no junk, no overflow; one '\n' */
+	if (strchr(args, '\n') || kstrtouint(args, 10, batch) ||
+	    kstrtouint(second, 10, high))
+		return -EINVAL;
+	return 0;
+}
+
 static ssize_t edumm_dbg_control_write(struct file *file,
 				       const char __user *ubuf, size_t count,
 				       loff_t *ppos)
@@ -116,6 +137,9 @@ static ssize_t edumm_dbg_control_write(struct file *file,
 	if (copy_from_user(cmd, ubuf, count))
 		return -EFAULT;
 	cmd[count] = '\0';
+	/* a NUL inside would hide what follows it from every check below */
+	if (strlen(cmd) != count)
+		return -EINVAL;
 
 	/* sysfs_streq() accepts one trailing newline, as echo writes it. */
 	if (sysfs_streq(cmd, "drain")) {
@@ -134,9 +158,10 @@ static ssize_t edumm_dbg_control_write(struct file *file,
 				bad);
 		else
 			pr_info("check: ok\n");
-	} else if (sscanf(cmd, "pcp %u %u", &batch, &high) == 2) {
+	} else if (!strncmp(cmd, "pcp ", 4)) {
 		/* per-CPU list sizes, "pcp 0 0" restores the zones' own */
-		if (edumm_pcp_set_sizes(&edumm_pool, batch, high))
+		if (edumm_parse_pcp(cmd + 4, &batch, &high) ||
+		    edumm_pcp_set_sizes(&edumm_pool, batch, high))
 			return -EINVAL;
 	} else {
 		return -EINVAL;

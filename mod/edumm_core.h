@@ -112,9 +112,11 @@ enum edumm_wmark {
 /**
  * enum edumm_stat_item - event counters, per CPU, summed on read
  *
- * Bumped only through edumm_count(); read only through
- * edumm_pool_snapshot().  The names printed in debugfs "pool" are in
- * edumm_stat_names[].
+ * Bumped through edumm_count_cpu() and edumm_count(), except the two
+ * that only ever happen under zone->lock (BUDDY_SPLIT, BUDDY_MERGE): those
+ * are counted in the zone (edumm_zone.nr_split, nr_merge).  Read only
+ * through edumm_pool_snapshot(), which adds both up.  The names printed in
+ * debugfs "pool" are in edumm_stat_names[].
  */
 enum edumm_stat_item {
 	EDUMM_PGALLOC,		/* blocks handed out, any order */
@@ -250,6 +252,9 @@ struct edumm_pcp {
  * @spanned_pages: pfn span from the first to the last pool page, holes
  *	(pfns not in the pool) included
  * @start_pfn: first pool pfn of the zone
+ * @nr_split: EDUMM_BUDDY_SPLIT events of the zone; under @lock, where they
+ *	happen, so that counting one costs an add and no edumm_cpu_get()
+ * @nr_merge: EDUMM_BUDDY_MERGE events of the zone, the same way
  * @pcp: per-CPU lists, indexed by CPU id, edumm_nr_cpu_ids() entries
  * @pool: back pointer
  * @nid: node id
@@ -265,6 +270,8 @@ struct edumm_zone {
 	unsigned long managed_pages;
 	unsigned long spanned_pages;
 	unsigned long start_pfn;
+	unsigned long nr_split;
+	unsigned long nr_merge;
 	struct edumm_pcp *pcp;
 	struct edumm_pool *pool;
 	int nid;
@@ -410,14 +417,63 @@ static inline bool edumm_zone_populated(const struct edumm_zone *zone)
 	return zone->managed_pages != 0;
 }
 
+/*
+ * Descriptor lookups.  Inline, as page_to_pfn(), page_zone() and
+ * get_pfnblock_migratetype() are to the kernel: every free and every
+ * merge makes several, and as calls into pool.c they were a measurable
+ * part of an order-0 free (Documentation/benchmarks.rst).
+ */
+
+/**
+ * edumm_page_to_pfn() - the real pfn a descriptor stands for
+ * @pool: the pool
+ * @page: a descriptor inside pool->pages
+ *
+ * Context: any; takes no lock.
+ * Return: the page frame number.
+ */
+static inline unsigned long edumm_page_to_pfn(const struct edumm_pool *pool,
+					      const struct edumm_page *page)
+{
+	const struct edumm_chunk *c = &pool->chunks[page->chunk];
+
+	return c->start_pfn + (unsigned long)(page - pool->pages - c->first);
+}
+
+/**
+ * edumm_page_zone() - the zone that manages a pool page
+ * @pool: the pool
+ * @page: a descriptor inside pool->pages
+ *
+ * Context: any; takes no lock.
+ * Return: the zone.
+ */
+static inline struct edumm_zone *edumm_page_zone(const struct edumm_pool *pool,
+						 const struct edumm_page *page)
+{
+	return pool->chunks[page->chunk].zone;
+}
+
+/**
+ * edumm_get_pageblock_mt() - migratetype of the pageblock holding a page
+ * @pool: the pool
+ * @page: a descriptor inside pool->pages
+ *
+ * Context: the result is stable under the zone lock; without it (the pcp
+ * free path) it may be stale, as get_pfnblock_migratetype() may be.
+ * Return: an enum edumm_mt value.
+ */
+static inline int edumm_get_pageblock_mt(const struct edumm_pool *pool,
+					 const struct edumm_page *page)
+{
+	return READ_ONCE(pool->pb_mt[(page - pool->pages) >> EDUMM_PAGEBLOCK_ORDER]);
+}
+
 /*** pool.c: layout, lookup, watermarks ***/
 int edumm_pool_init(struct edumm_pool *pool, const struct edumm_chunk_desc *descs,
 		    unsigned int nr);
 unsigned long edumm_pool_destroy(struct edumm_pool *pool);
 struct edumm_page *edumm_pfn_to_page(const struct edumm_pool *pool, unsigned long pfn);
-unsigned long edumm_page_to_pfn(const struct edumm_pool *pool, const struct edumm_page *page);
-struct edumm_zone *edumm_page_zone(const struct edumm_pool *pool, const struct edumm_page *page);
-int edumm_get_pageblock_mt(const struct edumm_pool *pool, const struct edumm_page *page);
 void edumm_set_pageblock_mt(struct edumm_pool *pool, struct edumm_page *page, int mt);
 
 /*** buddy.c: free lists, split, merge, fallback, watermarks ***/
@@ -436,6 +492,18 @@ int edumm_rmqueue_bulk(struct edumm_zone *zone, unsigned int order, int count,
 struct edumm_page *edumm_rmqueue_buddy(struct edumm_zone *zone, unsigned int order, int mt);
 void edumm_prep_new_page(struct edumm_pool *pool, struct edumm_page *page,
 			 unsigned int order, int mt);
+
+/*
+ * The state change of edumm_prep_new_page() without its counting, for the
+ * per-CPU list paths, which count on the CPU they are pinned to (the bulk
+ * path once per call).  Under the lock the block was taken under.
+ */
+static inline void edumm_set_page_head(struct edumm_page *page, unsigned int order, int mt)
+{
+	WRITE_ONCE(page->order, order);
+	WRITE_ONCE(page->mt, mt);
+	WRITE_ONCE(page->flags, EDUMM_PG_HEAD);
+}
 
 /*** pcp.c: per-CPU page lists ***/
 void edumm_pcp_init(struct edumm_zone *zone);

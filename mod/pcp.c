@@ -159,10 +159,12 @@ static int edumm_nr_pcp_free(struct edumm_pcp *pcp, int high, int batch, bool fr
 /*
  * __rmqueue_pcplist(): pop a block off one of @pcp's lists, refilling the
  * list from the buddy first when it is empty.  pcp->lock held, pinned to
- * @cpu.
+ * @cpu.  The allocation is counted unless the caller (the bulk path) counts
+ * its pages once at the end.
  */
 static struct edumm_page *edumm_pcp_pop(struct edumm_zone *zone, struct edumm_pcp *pcp,
-					unsigned int cpu, unsigned int order, int mt)
+					unsigned int cpu, unsigned int order, int mt,
+					bool count)
 {
 	struct list_head *list = &pcp->lists[edumm_order_to_pindex(mt, order)];
 	struct edumm_page *page;
@@ -183,8 +185,13 @@ static struct edumm_page *edumm_pcp_pop(struct edumm_zone *zone, struct edumm_pc
 	page = list_first_entry(list, struct edumm_page, lru);
 	list_del_init(&page->lru);
 	WRITE_ONCE(pcp->count, pcp->count - (1 << order));
-	edumm_prep_new_page(zone->pool, page, order, mt);
-	edumm_count_cpu(zone->pool, cpu, EDUMM_PCP_ALLOC, 1);
+	/* edumm_prep_new_page(), counting on the CPU we are pinned to */
+	edumm_set_page_head(page, order, mt);
+	if (count) {
+		edumm_count_cpu(zone->pool, cpu, EDUMM_PGALLOC, 1);
+		edumm_count_cpu(zone->pool, cpu, EDUMM_PGALLOC_PAGES, 1UL << order);
+		edumm_count_cpu(zone->pool, cpu, EDUMM_PCP_ALLOC, 1);
+	}
 	return page;
 }
 
@@ -207,7 +214,7 @@ struct edumm_page *edumm_rmqueue_pcplist(struct edumm_zone *zone, unsigned int o
 
 	edumm_lock(&pcp->lock);
 	pcp->free_factor >>= 1;
-	page = edumm_pcp_pop(zone, pcp, cpu, order, mt);
+	page = edumm_pcp_pop(zone, pcp, cpu, order, mt, true);
 	edumm_unlock(&pcp->lock);
 	edumm_cpu_put();
 	return page;
@@ -360,7 +367,8 @@ static struct edumm_zone *edumm_bulk_zone(struct edumm_pool *pool, int mt, unsig
  * is left to edumm_alloc_pages(); otherwise the first zone of the local
  * node that stays above the low watermark with @nr pages more is chosen,
  * and the pages are taken from this CPU's per-CPU list of that zone under
- * one pcp->lock (refilled from the buddy as it runs dry).  If the very
+ * one pcp->lock (refilled from the buddy as it runs dry), counted once
+ * for all of them.  If the very
  * first page cannot be had that way (no such zone, an empty zone,
  * EDUMM_AF_NO_PCP), one page is allocated by edumm_alloc_pages(), with its
  * slow path; if a later one cannot, the call returns what it has.  Fault
@@ -409,7 +417,7 @@ unsigned long edumm_alloc_pages_bulk(struct edumm_pool *pool, int mt, unsigned i
 			nr_populated++;
 			continue;
 		}
-		page = edumm_pcp_pop(zone, pcp, cpu, 0, mt);
+		page = edumm_pcp_pop(zone, pcp, cpu, 0, mt, false);
 		if (!page) {
 			if (!nr_account) {
 				edumm_unlock(&pcp->lock);
@@ -420,6 +428,12 @@ unsigned long edumm_alloc_pages_bulk(struct edumm_pool *pool, int mt, unsigned i
 		}
 		nr_account++;
 		array[nr_populated++] = page;
+	}
+	/* once per call, as __count_zid_vm_events(PGALLOC, ...) after the loop */
+	if (nr_account) {
+		edumm_count_cpu(pool, cpu, EDUMM_PGALLOC, nr_account);
+		edumm_count_cpu(pool, cpu, EDUMM_PGALLOC_PAGES, nr_account);
+		edumm_count_cpu(pool, cpu, EDUMM_PCP_ALLOC, nr_account);
 	}
 	edumm_unlock(&pcp->lock);
 	edumm_cpu_put();

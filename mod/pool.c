@@ -96,48 +96,6 @@ struct edumm_page *edumm_pfn_to_page(const struct edumm_pool *pool, unsigned lon
 }
 
 /**
- * edumm_page_to_pfn() - the real pfn a descriptor stands for
- * @pool: the pool
- * @page: a descriptor inside pool->pages
- *
- * Context: any; takes no lock.
- * Return: the page frame number.
- */
-unsigned long edumm_page_to_pfn(const struct edumm_pool *pool, const struct edumm_page *page)
-{
-	const struct edumm_chunk *c = &pool->chunks[page->chunk];
-
-	return c->start_pfn + (unsigned long)(page - pool->pages - c->first);
-}
-
-/**
- * edumm_page_zone() - the zone that manages a pool page
- * @pool: the pool
- * @page: a descriptor inside pool->pages
- *
- * Context: any; takes no lock.
- * Return: the zone.
- */
-struct edumm_zone *edumm_page_zone(const struct edumm_pool *pool, const struct edumm_page *page)
-{
-	return pool->chunks[page->chunk].zone;
-}
-
-/**
- * edumm_get_pageblock_mt() - migratetype of the pageblock holding a page
- * @pool: the pool
- * @page: a descriptor inside pool->pages
- *
- * Context: the result is stable under the zone lock; without it (the pcp
- * free path) it may be stale, as get_pfnblock_migratetype() may be.
- * Return: an enum edumm_mt value.
- */
-int edumm_get_pageblock_mt(const struct edumm_pool *pool, const struct edumm_page *page)
-{
-	return READ_ONCE(pool->pb_mt[(page - pool->pages) >> EDUMM_PAGEBLOCK_ORDER]);
-}
-
-/**
  * edumm_set_pageblock_mt() - change a pageblock's migratetype
  * @pool: the pool
  * @page: any page of the pageblock

@@ -5,8 +5,13 @@
  *
  * Counters live per CPU (struct edumm_cpu_stats, one cache line apart) and
  * each CPU writes only its own, with preemption disabled, so an increment
- * is a plain add, like __count_vm_event().  Readers sum all CPUs without a
- * lock; a sum may miss an increment in flight, never tear a counter.
+ * is a plain add, like __count_vm_event().  The per-CPU list paths, pinned
+ * to their CPU already, add with edumm_count_cpu(), and the bulk path once
+ * per call for all its pages, as __alloc_pages_bulk() counts PGALLOC.
+ * Splits and merges, which only happen under zone->lock, are counted in
+ * the zone instead (edumm_zone.nr_split, nr_merge).  Readers sum all CPUs
+ * and zones without a lock; a sum may miss an increment in flight, never
+ * tear a counter.
  *
  * Page counts in the snapshot are read from the zones and pcps without
  * their locks, so under concurrent allocation they are a close view, not
@@ -62,6 +67,8 @@ void edumm_pool_snapshot(struct edumm_pool *pool, struct edumm_pool_snapshot *sn
 		struct edumm_zone *zone = pool->zones[zi];
 
 		snap->free_pages += READ_ONCE(zone->free_pages);
+		snap->stat[EDUMM_BUDDY_SPLIT] += READ_ONCE(zone->nr_split);
+		snap->stat[EDUMM_BUDDY_MERGE] += READ_ONCE(zone->nr_merge);
 		for (cpu = 0; cpu < pool->nr_cpus; cpu++)
 			snap->pcp_pages += READ_ONCE(zone->pcp[cpu].count);
 	}

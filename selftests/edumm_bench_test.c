@@ -502,18 +502,24 @@ TEST_F(bench, interrupted_kernel_concurrent)
 		    EDUMM_BENCH_MODE_CONCURRENT);
 }
 
-/* Write @text to edumm's debugfs control; 0 or -errno. */
-static int write_control(const char *text)
+/* Write @len bytes of @text to edumm's debugfs control; 0 or -errno. */
+static int write_control_len(const char *text, size_t len)
 {
 	int fd = open("/sys/kernel/debug/edumm/control", O_WRONLY | O_CLOEXEC);
 	ssize_t n;
 
 	if (fd < 0)
 		return -errno;
-	n = write(fd, text, strlen(text));
+	n = write(fd, text, len);
 	n = n < 0 ? -errno : 0;
 	close(fd);
 	return n;
+}
+
+/* Write @text to edumm's debugfs control; 0 or -errno. */
+static int write_control(const char *text)
+{
+	return write_control_len(text, strlen(text));
 }
 
 /* "high" and "batch" of the first pcp of edumm's zoneinfo, or -1. */
@@ -558,10 +564,58 @@ TEST_F(bench, control_pcp_sizes)
 	EXPECT_EQ(-EINVAL, write_control("pcp 0 5"));
 	EXPECT_EQ(-EINVAL, write_control("pcp 4097 0"));
 	EXPECT_EQ(-EINVAL, write_control("pcp 1 16777217"));
+	pcp_sizes(&high, &batch);
+	EXPECT_EQ(256, high);
+	EXPECT_EQ(64, batch);
 	ASSERT_EQ(0, write_control("pcp 0 0"));
 	pcp_sizes(&high, &batch);
 	EXPECT_EQ(high0, high);
 	EXPECT_EQ(batch0, batch);
+}
+
+/*
+ * "pcp BATCH HIGH" with anything else in it is refused as a whole, and
+ * the sizes stay what they were: trailing junk, a third number, numbers
+ * that do not fit 32 bits (sscanf() took them modulo 2^32), signs,
+ * blanks, a newline or a NUL anywhere but at the end.
+ */
+TEST_F(bench, control_pcp_rejects_junk)
+{
+	static const char * const bad[] = {
+		"pcp 3 5x", "pcp 3 5 7", "pcp 3x 5", "pcp 3 5\n\n", "pcp 3 5\nx",
+		"pcp 3\n 5", "pcp 3  5", "pcp  3 5", "pcp 3 5 ", "pcp 3\t5", "pcp 3",
+		"pcp 3 ", "pcp", "pcp -3 5", "pcp 3 -5", "pcp 4294967299 20",
+		"pcp 3 4294967396", "pcp 0x3 20", "pcpx 3 5", "PCP 3 5",
+	};
+	static const char nul[] = "pcp 3 5\0junk";
+	int high0, batch0, high, batch;
+	unsigned int i;
+
+	ASSERT_EQ(0, write_control("pcp 7 100"));
+	pcp_sizes(&high0, &batch0);
+	ASSERT_EQ(7, batch0);
+	ASSERT_EQ(100, high0);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		EXPECT_EQ(-EINVAL, write_control(bad[i]))
+			TH_LOG("control accepted '%s'", bad[i]);
+		pcp_sizes(&high, &batch);
+		EXPECT_EQ(batch0, batch) TH_LOG("'%s' changed batch", bad[i]);
+		EXPECT_EQ(high0, high) TH_LOG("'%s' changed high", bad[i]);
+	}
+	EXPECT_EQ(-EINVAL, write_control_len(nul, sizeof(nul) - 1));
+	pcp_sizes(&high, &batch);
+	EXPECT_EQ(batch0, batch);
+	EXPECT_EQ(high0, high);
+	/* the well-formed command still works, with and without the newline */
+	ASSERT_EQ(0, write_control("pcp 5 40\n"));
+	pcp_sizes(&high, &batch);
+	EXPECT_EQ(5, batch);
+	EXPECT_EQ(40, high);
+	ASSERT_EQ(0, write_control("pcp +6 50"));
+	pcp_sizes(&high, &batch);
+	EXPECT_EQ(6, batch);
+	EXPECT_EQ(50, high);
+	ASSERT_EQ(0, write_control("pcp 0 0"));
 }
 
 /*

@@ -2292,6 +2292,13 @@ TEST_F(edumm, debugfs_control)
 		expect_control_einval(_metadata, bad[i]);
 	memset(big, 'd', sizeof(big));
 	ASSERT_EQ(-EINVAL, control_write_len(big, sizeof(big)));
+	/* nothing after a command but one newline, not even behind a NUL */
+	ASSERT_EQ(-EINVAL, control_write_len("drain\0x", 7));
+	ASSERT_EQ(-EINVAL, control_write_len("check\0", 6));
+	expect_control_einval(_metadata, "drain\n\n");
+	expect_control_einval(_metadata, "check x");
+	expect_control_einval(_metadata, "pcp 3 5x");
+	expect_control_einval(_metadata, "pcp 3 5 7");
 
 	ASSERT_EQ(0, control_write("check"));
 	ASSERT_EQ(0, control_write("check\n"));

@@ -341,7 +341,9 @@ static int run_one(int fd, const struct row *r, __u32 backend, unsigned int roun
 		/* the calibration loops allocate nothing: all of it is the workload's */
 		for (i = 0; i < NR_STATS; i++)
 			stat_sum[i] += pool_value(stat_names[i]) - before[i];
-		stat_ops += (double)b.ops * b.repetitions * b.nr_cpus;
+		/* cross-CPU: one CPU allocates, the other frees what it got */
+		stat_ops += (double)b.ops * b.repetitions *
+			    (r->mode == EDUMM_BENCH_MODE_CROSS_CPU ? 1 : b.nr_cpus);
 	}
 	if (mix && !kmalloc_totals(&kcalls1, &kbytes1)) {
 		/* every CPU runs the sequence from its start, ops * reps sizes */
