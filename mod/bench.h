@@ -170,4 +170,8 @@ bool edumm_bench_wait(struct edumm_bench_thread *t, unsigned int *spins);
 extern const struct edumm_bench_wl edumm_bench_page_workloads[];
 extern const unsigned int edumm_bench_nr_page_workloads;
 
+/* bench_vmalloc.c */
+extern const struct edumm_bench_wl edumm_bench_vmalloc_workloads[];
+extern const unsigned int edumm_bench_nr_vmalloc_workloads;
+
 #endif /* _EDUMM_BENCH_H */

@@ -362,6 +362,8 @@ static __u64 gen_dead_vhandle(void);
 static bool vhandle_surely_dead(__u64 h);
 static __u64 gen_uptr(void);
 static __u64 gen_bad_uptr(void);
+static unsigned int check_bench_workload(__u64 v);
+static __u64 gen_bench_workload(void);
 static __u64 gen_bench_order(void);
 static __u64 gen_bench_small(void);
 static __u64 gen_bench_batch(void);
@@ -621,8 +623,7 @@ static struct fz_field pgwalk_fields[] = {
 };
 
 static struct fz_field bench_fields[] = {
-	FZ_FIELD(struct edumm_bench, workload, FK_RANGE, EDUMM_BENCH_PAGE_PAIR,
-		 EDUMM_BENCH_PAGE_BULK, E(EINVAL), NULL),
+	FZ_CHECKED(struct edumm_bench, workload, check_bench_workload, gen_bench_workload),
 	FZ_FIELD(struct edumm_bench, backend, FK_RANGE, EDUMM_BENCH_BACKEND_EDUMM,
 		 EDUMM_BENCH_BACKEND_KERNEL, E(EINVAL), NULL),
 	FZ_FIELD(struct edumm_bench, mode, FK_RANGE, EDUMM_BENCH_MODE_SINGLE,
@@ -2306,6 +2307,33 @@ static __u64 online_cpus(void)
 	return mask;
 }
 
+/* Every workload of enum edumm_bench_workload. */
+static const __u32 bench_workloads[] = {
+	EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_PAGE_OUTSTANDING, EDUMM_BENCH_PAGE_BULK,
+	EDUMM_BENCH_VMALLOC_PAIR, EDUMM_BENCH_VMALLOC_FIX_SIZE, EDUMM_BENCH_VMALLOC_FULL_FIT,
+	EDUMM_BENCH_VMALLOC_LONG_BUSY_LIST, EDUMM_BENCH_VMALLOC_RANDOM_SIZE,
+};
+
+static unsigned int check_bench_workload(__u64 v)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bench_workloads); i++)
+		if (v == bench_workloads[i])
+			return 0;
+	return E(EINVAL);
+}
+
+static __u64 gen_bench_workload(void)
+{
+	return bench_workloads[rnd_below(ARRAY_SIZE(bench_workloads))];
+}
+
+static bool bench_is_vmalloc(__u32 workload)
+{
+	return workload >= EDUMM_BENCH_VMALLOC_PAIR && workload <= EDUMM_BENCH_VMALLOC_RANDOM_SIZE;
+}
+
 static __u64 gen_bench_order(void)
 {
 	return chance(80) ? rnd_below(4) : rnd_below(EDUMM_MAX_ORDER);
@@ -2359,7 +2387,12 @@ static void bench_prepare(void *arg)
 		b->size = 0;
 		if (b->mode == EDUMM_BENCH_MODE_CROSS_CPU)
 			b->workload = EDUMM_BENCH_PAGE_PAIR;
-		if (b->workload == EDUMM_BENCH_PAGE_PAIR) {
+		if (bench_is_vmalloc(b->workload)) {
+			/* pages: one area, or the busy areas (cheap: few) */
+			b->order = 0;
+			b->batch = 0;
+			b->size = 1 + rnd_below(16);
+		} else if (b->workload == EDUMM_BENCH_PAGE_PAIR) {
 			b->batch = 0;
 		} else {
 			if (b->workload == EDUMM_BENCH_PAGE_BULK || b->order >= EDUMM_MAX_ORDER)
@@ -2382,6 +2415,9 @@ static void bench_prepare(void *arg)
 		b->repetitions = 1 + b->repetitions % 3;
 	if (b->batch > 16 && b->batch <= EDUMM_BENCH_MAX_BATCH_PAGES)
 		b->batch = 1 + b->batch % 16;
+	/* a vmalloc run's pages, or its busy areas (thousands: slow), if valid */
+	if (bench_is_vmalloc(b->workload) && b->size > 64 && !(expect_bench(b) & E(EINVAL)))
+		b->size = 1 + b->size % 64;
 }
 
 /* The rules of edumm_bench_validate() beyond each field's own range. */
@@ -2399,9 +2435,19 @@ static unsigned int expect_bench(const void *arg)
 		ok = b->order < EDUMM_MAX_ORDER && !b->size && b->batch &&
 		     b->batch <= EDUMM_BENCH_MAX_BATCH_PAGES >> b->order;
 		break;
-	default:	/* EDUMM_BENCH_PAGE_BULK */
+	case EDUMM_BENCH_PAGE_BULK:
 		ok = !b->order && !b->size && b->batch &&
 		     b->batch <= EDUMM_BENCH_MAX_BATCH_PAGES;
+		break;
+	case EDUMM_BENCH_VMALLOC_FULL_FIT:
+	case EDUMM_BENCH_VMALLOC_LONG_BUSY_LIST:
+		/* size: 1-page areas held per CPU */
+		ok = !b->order && !b->batch && b->size &&
+		     (__u64)b->size * nr <= EDUMM_BENCH_MAX_VMALLOC_BUSY;
+		break;
+	default:	/* the other vmalloc workloads: size is pages of an area */
+		ok = !b->order && !b->batch && b->size &&
+		     b->size <= EDUMM_BENCH_MAX_BATCH_PAGES;
 		break;
 	}
 	if (b->mode == EDUMM_BENCH_MODE_CROSS_CPU &&

@@ -58,6 +58,10 @@ enum { CPUS_ONE, CPUS_ALL, CPUS_TWO };
  * @order: block order
  * @batch: blocks per iteration (0 for pairs)
  * @cpus: CPUS_*
+ * @size: the request's size (vmalloc workloads: pages)
+ * @pages: pages an iteration allocates (vmalloc rows; 0 for the others): the
+ *	row runs --ops / @pages iterations, so that a repetition allocates
+ *	about --ops pages, as --ops / @batch does for the batched rows
  */
 struct row {
 	const char *label;
@@ -66,21 +70,47 @@ struct row {
 	__u32 order;
 	__u32 batch;
 	int cpus;
+	__u32 size;
+	__u32 pages;
 };
 
 static const struct row rows[] = {
-	{ "page_pair_o0", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 0, 0, CPUS_ONE },
-	{ "page_pair_o1", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 1, 0, CPUS_ONE },
-	{ "page_pair_o3", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 3, 0, CPUS_ONE },
-	{ "page_pair_o9", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 9, 0, CPUS_ONE },
+	{ "page_pair_o0", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 0, 0, CPUS_ONE, 0, 0 },
+	{ "page_pair_o1", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 1, 0, CPUS_ONE, 0, 0 },
+	{ "page_pair_o3", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 3, 0, CPUS_ONE, 0, 0 },
+	{ "page_pair_o9", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 9, 0, CPUS_ONE, 0, 0 },
 	{ "page_outstanding_o0_x1024", EDUMM_BENCH_PAGE_OUTSTANDING,
-	  EDUMM_BENCH_MODE_SINGLE, 0, 1024, CPUS_ONE },
-	{ "page_bulk_o0_x32", EDUMM_BENCH_PAGE_BULK, EDUMM_BENCH_MODE_SINGLE, 0, 32, CPUS_ONE },
-	{ "page_bulk_o0_x128", EDUMM_BENCH_PAGE_BULK, EDUMM_BENCH_MODE_SINGLE, 0, 128, CPUS_ONE },
+	  EDUMM_BENCH_MODE_SINGLE, 0, 1024, CPUS_ONE, 0, 0 },
+	{ "page_bulk_o0_x32", EDUMM_BENCH_PAGE_BULK, EDUMM_BENCH_MODE_SINGLE, 0, 32, CPUS_ONE,
+	  0, 0 },
+	{ "page_bulk_o0_x128", EDUMM_BENCH_PAGE_BULK, EDUMM_BENCH_MODE_SINGLE, 0, 128, CPUS_ONE,
+	  0, 0 },
 	{ "page_pair_o0_concurrent", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_CONCURRENT,
-	  0, 0, CPUS_ALL },
+	  0, 0, CPUS_ALL, 0, 0 },
 	{ "page_pair_o0_cross_cpu", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_CROSS_CPU,
-	  0, 0, CPUS_TWO },
+	  0, 0, CPUS_TWO, 0, 0 },
+	/*
+	 * vmalloc: size in pages.  The lib/test_vmalloc.c shapes with its
+	 * loop bodies; the busy areas (15000 there) and the holes (32 MiB
+	 * per fls(CPUs) there) scaled to edumm's default 64 MiB pool:
+	 * Documentation/benchmarks.rst.
+	 */
+	{ "vmalloc_pair_1p", EDUMM_BENCH_VMALLOC_PAIR, EDUMM_BENCH_MODE_SINGLE, 0, 0, CPUS_ONE,
+	  1, 1 },
+	{ "vmalloc_pair_4p", EDUMM_BENCH_VMALLOC_PAIR, EDUMM_BENCH_MODE_SINGLE, 0, 0, CPUS_ONE,
+	  4, 4 },
+	{ "vmalloc_pair_16p", EDUMM_BENCH_VMALLOC_PAIR, EDUMM_BENCH_MODE_SINGLE, 0, 0, CPUS_ONE,
+	  16, 16 },
+	{ "vmalloc_pair_64p", EDUMM_BENCH_VMALLOC_PAIR, EDUMM_BENCH_MODE_SINGLE, 0, 0, CPUS_ONE,
+	  64, 64 },
+	{ "vmalloc_fix_size", EDUMM_BENCH_VMALLOC_FIX_SIZE, EDUMM_BENCH_MODE_SINGLE, 0, 0,
+	  CPUS_ONE, 1, 1 },
+	{ "vmalloc_full_fit", EDUMM_BENCH_VMALLOC_FULL_FIT, EDUMM_BENCH_MODE_SINGLE, 0, 0,
+	  CPUS_ONE, 4096, 1 },
+	{ "vmalloc_long_busy_list", EDUMM_BENCH_VMALLOC_LONG_BUSY_LIST, EDUMM_BENCH_MODE_SINGLE,
+	  0, 0, CPUS_ONE, 8192, 101 },
+	{ "vmalloc_random_size", EDUMM_BENCH_VMALLOC_RANDOM_SIZE, EDUMM_BENCH_MODE_SINGLE, 0, 0,
+	  CPUS_ONE, 100, 50 },
 };
 
 static const char * const backend_names[] = {
@@ -209,12 +239,13 @@ static int run_one(int fd, const struct row *r, __u32 backend, unsigned int roun
 	__u32 iters;
 
 	memset(&b, 0, sizeof(b));
-	iters = r->batch ? opt_ops / r->batch : opt_ops;
+	iters = opt_ops / (r->batch ? r->batch : 1) / (r->pages ? r->pages : 1);
 	b.workload = r->workload;
 	b.backend = backend;
 	b.mode = r->mode;
 	b.order = r->order;
 	b.batch = r->batch;
+	b.size = r->size;
 	b.iterations = iters ? iters : 1;
 	b.repetitions = opt_reps;
 	b.cpu_mask = row_mask(r);
