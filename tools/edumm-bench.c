@@ -4,7 +4,7 @@
  * kernel's own allocator, interleaved, and print the ratios.
  *
  *   edumm-bench [--ops N] [--reps R] [--rounds K] [--only SUBSTR]
- *               [--pcp kernel|own]
+ *               [--pcp kernel|own] [--vmalloc-check on|off]
  *
  * For each row of rows[] the tool makes K rounds of two calls, edumm then
  * kernel (so that any drift of the machine hits both alike), each of R
@@ -38,6 +38,7 @@
 #define DEV			"/dev/edumm"
 #define DEBUGFS_POOL		"/sys/kernel/debug/edumm/pool"
 #define DEBUGFS_CONTROL		"/sys/kernel/debug/edumm/control"
+#define PARAM_VMALLOC_CHECK	"/sys/module/edumm/parameters/vmalloc_check"
 #define MAX_ROUNDS		16
 
 /*
@@ -135,6 +136,33 @@ static unsigned int opt_reps = 5;
 static unsigned int opt_rounds = 3;
 static const char *opt_only;
 static bool opt_pcp_kernel;
+/* edumm's vmalloc_check for the run: -1 as loaded, else 0 or 1 */
+static int opt_vmalloc_check = -1;
+
+/*
+ * The module parameter vmalloc_check: Y, N, or '?' if unreadable; with
+ * @set 'Y' or 'N', written first.
+ */
+static char vmalloc_check(char set)
+{
+	char v = '?';
+	FILE *f;
+
+	if (set) {
+		f = fopen(PARAM_VMALLOC_CHECK, "w");
+		if (!f || fprintf(f, "%c\n", set) < 0 || fclose(f)) {
+			perror(PARAM_VMALLOC_CHECK);
+			return '?';
+		}
+	}
+	f = fopen(PARAM_VMALLOC_CHECK, "r");
+	if (f) {
+		if (fscanf(f, " %c", &v) != 1)
+			v = '?';
+		fclose(f);
+	}
+	return v;
+}
 
 /* "pcp BATCH HIGH" to edumm's debugfs control (0 0: the zones' own). */
 static int set_pcp(int batch, int high)
@@ -367,7 +395,10 @@ static void print_usage(FILE *f)
 		"  --rounds K   edumm/kernel call pairs per row, 1..%u (default %u)\n"
 		"  --only S     only the rows whose name contains S\n"
 		"  --pcp kernel size edumm's per-CPU lists like the kernel's largest zone's\n"
-		"               for the run (default: own, edumm's zone's own sizes)\n",
+		"               for the run (default: own, edumm's zone's own sizes)\n"
+		"  --vmalloc-check on|off\n"
+		"               edumm's check of each new vmalloc area against the page\n"
+		"               tables, for the run (default: as loaded)\n",
 		opt_ops, EDUMM_BENCH_MAX_REPS, opt_reps, MAX_ROUNDS, opt_rounds);
 }
 
@@ -379,6 +410,7 @@ int main(int argc, char **argv)
 		{ "rounds", required_argument, NULL, 'k' },
 		{ "only", required_argument, NULL, 'O' },
 		{ "pcp", required_argument, NULL, 'p' },
+		{ "vmalloc-check", required_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
@@ -386,6 +418,7 @@ int main(int argc, char **argv)
 	struct utsname uts;
 	double meta, desc;
 	int kb = -1, kh = -1;
+	char vmcheck_loaded;
 	unsigned int i, k;
 	int c, fd, fails = 0;
 
@@ -409,6 +442,13 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			opt_pcp_kernel = !strcmp(optarg, "kernel");
+			break;
+		case 'v':
+			if (strcmp(optarg, "on") && strcmp(optarg, "off")) {
+				print_usage(stderr);
+				return 2;
+			}
+			opt_vmalloc_check = !strcmp(optarg, "on");
 			break;
 		case 'h':
 			print_usage(stdout);
@@ -435,6 +475,14 @@ int main(int argc, char **argv)
 			return 1;
 	}
 	csv_add("# edumm_pcp=%s\n", opt_pcp_kernel ? "kernel" : "own");
+	vmcheck_loaded = vmalloc_check(0);
+	if (opt_vmalloc_check >= 0 &&
+	    vmalloc_check(opt_vmalloc_check ? 'Y' : 'N') != (opt_vmalloc_check ? 'Y' : 'N')) {
+		if (opt_pcp_kernel)
+			set_pcp(0, 0);
+		return 1;
+	}
+	csv_add("# edumm_vmalloc_check=%c\n", vmalloc_check(0));
 	uname(&uts);
 	if (!strcmp(zeroing_state(), "on"))
 		fprintf(stderr, "edumm-bench: warning: %s\n",
@@ -515,6 +563,8 @@ int main(int argc, char **argv)
 	print_pcp("kernel", "/proc/zoneinfo", &kb, &kh);
 	if (opt_pcp_kernel)
 		set_pcp(0, 0);
+	if (opt_vmalloc_check >= 0 && vmcheck_loaded != '?')
+		vmalloc_check(vmcheck_loaded);
 	printf("===== EDUMM-BENCH-CSV-BEGIN =====\n");
 	fwrite(csv, 1, csv_len, stdout);
 	printf("===== EDUMM-BENCH-CSV-END =====\n");
