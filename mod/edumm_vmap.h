@@ -29,6 +29,9 @@
  */
 #define EDUMM_VMAP_GUARD_PAGES	1
 
+/* Pages per edumm_alloc_pages_bulk() call of edumm_vmap_populate(). */
+#define EDUMM_VMAP_BULK		32
+
 /**
  * struct edumm_vmap_area - one area of the mapper, as struct vmap_area
  *	plus the fields of struct vm_struct that edumm needs
@@ -108,6 +111,7 @@ struct edumm_vmap_area *__edumm_vmap_find(struct edumm_vmap_tree *tree,
 bool edumm_vmap_addr_to_pfn(struct edumm_vmap_tree *tree, unsigned long addr,
 			    unsigned long *pfn);
 unsigned long edumm_vmap_check(struct edumm_vmap_tree *tree, struct edumm_out *out);
+struct edumm_vmap_area *edumm_vmap_remove_at(struct edumm_vmap_tree *tree, unsigned long addr);
 void edumm_show_vmallocinfo(struct edumm_vmap_tree *tree, struct edumm_out *out);
 
 #endif /* _EDUMM_VMAP_H */
