@@ -58,6 +58,7 @@ struct edumm_bench_table {
 static const struct edumm_bench_table edumm_bench_tables[] = {
 	{ edumm_bench_page_workloads, &edumm_bench_nr_page_workloads },
 	{ edumm_bench_slab_workloads, &edumm_bench_nr_slab_workloads },
+	{ edumm_bench_vmalloc_workloads, &edumm_bench_nr_vmalloc_workloads },
 };
 
 static const struct edumm_bench_wl *edumm_bench_find(u32 id)

@@ -178,4 +178,8 @@ extern const unsigned int edumm_bench_nr_page_workloads;
 extern const struct edumm_bench_wl edumm_bench_slab_workloads[];
 extern const unsigned int edumm_bench_nr_slab_workloads;
 
+/* bench_vmalloc.c */
+extern const struct edumm_bench_wl edumm_bench_vmalloc_workloads[];
+extern const unsigned int edumm_bench_nr_vmalloc_workloads;
+
 #endif /* _EDUMM_BENCH_H */

@@ -29,6 +29,9 @@
  */
 #define EDUMM_VMAP_GUARD_PAGES	1
 
+/* Pages per edumm_alloc_pages_bulk() call of edumm_vmap_populate(). */
+#define EDUMM_VMAP_BULK		32
+
 /**
  * struct edumm_vmap_area - one area of the mapper, as struct vmap_area
  *	plus the fields of struct vm_struct that edumm needs
@@ -36,13 +39,14 @@
  * @va_end: one past the guard page(s): va_start + ((nr_pages +
  *	EDUMM_VMAP_GUARD_PAGES) << EDUMM_PAGE_SHIFT), like vmap_area.va_end
  * @nr_pages: pages mapped
- * @pfns: the real pfn of each page, in virtual order (our vm->pages)
  * @caller: who asked for it (__builtin_return_address(0)), as vm->caller
  * @handle: the owner's name for the area (0 for in-kernel users)
  * @owner: pid (tgid) of the process that asked for it, 0 if in-kernel
  * @rb_node: in tree->root, keyed by @va_start
  * @list: in tree->list, sorted by @va_start
  * @linked: in the tree (edumm_vmap_insert() done, not yet removed)
+ * @pfns: the real pfn of each page, in virtual order (our vm->pages),
+ *	allocated with the area
  *
  * @rb_node, @list and @linked are guarded by the tree's lock; everything
  * else is written before the area is inserted and read-only while it is
@@ -52,13 +56,13 @@ struct edumm_vmap_area {
 	unsigned long va_start;
 	unsigned long va_end;
 	unsigned long nr_pages;
-	unsigned long *pfns;
 	const void *caller;
 	u64 handle;
 	int owner;
 	struct rb_node rb_node;
 	struct list_head list;
 	bool linked;
+	unsigned long pfns[];
 };
 
 /**
@@ -108,6 +112,7 @@ struct edumm_vmap_area *__edumm_vmap_find(struct edumm_vmap_tree *tree,
 bool edumm_vmap_addr_to_pfn(struct edumm_vmap_tree *tree, unsigned long addr,
 			    unsigned long *pfn);
 unsigned long edumm_vmap_check(struct edumm_vmap_tree *tree, struct edumm_out *out);
+struct edumm_vmap_area *edumm_vmap_remove_at(struct edumm_vmap_tree *tree, unsigned long addr);
 void edumm_show_vmallocinfo(struct edumm_vmap_tree *tree, struct edumm_out *out);
 
 #endif /* _EDUMM_VMAP_H */

@@ -118,6 +118,7 @@ struct edumm_vmap_area *__edumm_vmalloc_area(unsigned long size, unsigned int al
 					     int *err)
 {
 	struct edumm_vmap_area *va;
+	struct page *onstack[16];
 	struct page **pages;
 	unsigned long nr, i;
 	void *addr;
@@ -143,7 +144,11 @@ struct edumm_vmap_area *__edumm_vmalloc_area(unsigned long size, unsigned int al
 
 	if (edumm_should_fail(&edumm_pool.fail, nr * sizeof(*pages)))
 		goto err_depopulate;
-	pages = kvmalloc_array(nr, sizeof(*pages), GFP_KERNEL);
+	/* vmap() only reads the array: small ones live on the stack */
+	if (nr <= ARRAY_SIZE(onstack))
+		pages = onstack;
+	else
+		pages = kvmalloc_array(nr, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
 		goto err_depopulate;
 	for (i = 0; i < nr; i++) {
@@ -155,7 +160,8 @@ struct edumm_vmap_area *__edumm_vmalloc_area(unsigned long size, unsigned int al
 	addr = NULL;
 	if (!edumm_should_fail(&edumm_pool.fail, nr))
 		addr = vmap(pages, nr, VM_MAP, PAGE_KERNEL);
-	kvfree(pages);	/* vmap() keeps no pointer to the array */
+	if (pages != onstack)
+		kvfree(pages);	/* vmap() keeps no pointer to the array */
 	if (!addr)
 		goto err_depopulate;
 
@@ -264,12 +270,15 @@ void edumm_vfree(const void *addr)
 
 	if (!addr)
 		return;
-	va = edumm_vmap_area_find(addr);
-	if (!va || va->va_start != (unsigned long)addr || va->handle) {
+	/* found and unlinked in one lookup under one lock round trip */
+	va = edumm_vmap_remove_at(&edumm_vmap_tree, (unsigned long)addr);
+	if (!va) {
 		pr_err_ratelimited("%s: not the start of an in-kernel area\n", __func__);
 		return;
 	}
-	__edumm_vfree_area(va);
+	vunmap(addr);
+	edumm_vmap_depopulate(&edumm_vmap_tree, va);
+	edumm_vmap_area_free(va);
 }
 
 /**

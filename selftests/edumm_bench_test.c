@@ -808,4 +808,152 @@ TEST_F_TIMEOUT(bench, smoke_kmalloc_mix, 300)
 			}
 }
 
+/* Areas in edumm's debugfs vmallocinfo (one line each), or -1. */
+static int edumm_areas(void)
+{
+	FILE *f = fopen("/sys/kernel/debug/edumm/vmallocinfo", "r");
+	int c, n = 0;
+
+	if (!f)
+		return -1;
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+/* A valid vmalloc request: order and batch 0, size in pages. */
+static struct edumm_bench vmalloc_req(__u64 online, __u32 workload, __u32 size)
+{
+	struct edumm_bench b = valid_req(online);
+
+	b.workload = workload;
+	b.size = size;
+	return b;
+}
+
+/*
+ * The vmalloc workloads' own parameters: size in pages (one area, or the
+ * busy areas per CPU of FULL_FIT and LONG_BUSY_LIST, capped over all
+ * CPUs), order and batch 0, no cross-CPU mode; numbers past the last.
+ */
+TEST_F(bench, vmalloc_parameters)
+{
+	static const __u32 area_wl[] = {
+		EDUMM_BENCH_VMALLOC_PAIR, EDUMM_BENCH_VMALLOC_FIX_SIZE,
+		EDUMM_BENCH_VMALLOC_RANDOM_SIZE,
+	};
+	static const __u32 busy_wl[] = {
+		EDUMM_BENCH_VMALLOC_FULL_FIT, EDUMM_BENCH_VMALLOC_LONG_BUSY_LIST,
+	};
+	static const __u32 bad_wl[] = { EDUMM_BENCH_VMALLOC_RANDOM_SIZE + 1, 0x3f, 0x2f };
+	struct edumm_bench b;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad_wl); i++)
+		EXPECT_EINVAL(vmalloc_req(self->online, bad_wl[i], 1));
+	for (i = 0; i < ARRAY_SIZE(area_wl); i++) {
+		EXPECT_EINVAL(vmalloc_req(self->online, area_wl[i], 0));
+		EXPECT_EINVAL(vmalloc_req(self->online, area_wl[i],
+					  EDUMM_BENCH_MAX_BATCH_PAGES + 1));
+		EXPECT_EINVAL(vmalloc_req(self->online, area_wl[i], ~0U));
+	}
+	for (i = 0; i < ARRAY_SIZE(busy_wl); i++) {
+		EXPECT_EINVAL(vmalloc_req(self->online, busy_wl[i], 0));
+		EXPECT_EINVAL(vmalloc_req(self->online, busy_wl[i],
+					  EDUMM_BENCH_MAX_VMALLOC_BUSY + 1));
+		EXPECT_EINVAL(vmalloc_req(self->online, busy_wl[i], ~0U));
+		if (self->nr_online >= 2) {
+			/* the cap is over all CPUs */
+			b = vmalloc_req(self->online, busy_wl[i],
+					EDUMM_BENCH_MAX_VMALLOC_BUSY / 2 + 1);
+			b.mode = EDUMM_BENCH_MODE_CONCURRENT;
+			b.cpu_mask = lowest_cpus(self->online, 2);
+			EXPECT_EINVAL(b);
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(area_wl) + ARRAY_SIZE(busy_wl); i++) {
+		__u32 wl = i < ARRAY_SIZE(area_wl) ? area_wl[i] :
+			   busy_wl[i - ARRAY_SIZE(area_wl)];
+
+		b = vmalloc_req(self->online, wl, 1);
+		b.order = 1;
+		EXPECT_EINVAL(b);
+		b = vmalloc_req(self->online, wl, 1);
+		b.batch = 1;
+		EXPECT_EINVAL(b);
+		if (self->nr_online >= 2) {
+			b = vmalloc_req(self->online, wl, 1);
+			b.mode = EDUMM_BENCH_MODE_CROSS_CPU;
+			b.cpu_mask = lowest_cpus(self->online, 2);
+			EXPECT_EINVAL(b);
+		}
+	}
+}
+
+/*
+ * Every vmalloc workload, single and concurrent, for both backends, tiny:
+ * only the shape of the results, and that every area and page a run (and
+ * its setup) took from edumm is back.
+ */
+TEST_F_TIMEOUT(bench, smoke_vmalloc_workloads, 600)
+{
+	static const struct {
+		__u32 workload, size;
+	} cases[] = {
+		{ EDUMM_BENCH_VMALLOC_PAIR, 1 },
+		{ EDUMM_BENCH_VMALLOC_PAIR, 64 },
+		{ EDUMM_BENCH_VMALLOC_FIX_SIZE, 1 },
+		{ EDUMM_BENCH_VMALLOC_FIX_SIZE, 3 },
+		{ EDUMM_BENCH_VMALLOC_FULL_FIT, 16 },
+		{ EDUMM_BENCH_VMALLOC_LONG_BUSY_LIST, 16 },
+		{ EDUMM_BENCH_VMALLOC_RANDOM_SIZE, 100 },
+		{ EDUMM_BENCH_VMALLOC_RANDOM_SIZE, 1 },
+	};
+	static const __u32 modes[] = { EDUMM_BENCH_MODE_SINGLE, EDUMM_BENCH_MODE_CONCURRENT };
+	__u64 before = allocated_pages(self->fd);
+	int areas = edumm_areas();
+	unsigned int i, m, r, be, nr;
+
+	ASSERT_LE(0, areas);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		for (m = 0; m < ARRAY_SIZE(modes); m++) {
+			for (be = EDUMM_BENCH_BACKEND_EDUMM; be <= EDUMM_BENCH_BACKEND_KERNEL;
+			     be++) {
+				struct edumm_bench b, in;
+
+				b = vmalloc_req(self->online, cases[i].workload, cases[i].size);
+				b.backend = be;
+				b.mode = modes[m];
+				b.iterations = 8;
+				b.repetitions = 2;
+				if (b.mode == EDUMM_BENCH_MODE_CONCURRENT)
+					b.cpu_mask = lowest_cpus(self->online,
+								 EDUMM_BENCH_MAX_CPUS);
+				nr = __builtin_popcountll(b.cpu_mask);
+				in = b;
+				ASSERT_EQ(0, bench(self->fd, &b))
+					TH_LOG("case %u mode %u backend %u", i, b.mode, be);
+				EXPECT_EQ(0, memcmp(&in, &b,
+						    offsetof(struct edumm_bench, nr_cpus)));
+				EXPECT_EQ(nr, b.nr_cpus);
+				EXPECT_EQ(b.iterations, b.ops);
+				for (r = 0; r < EDUMM_BENCH_MAX_REPS; r++) {
+					EXPECT_EQ(r < b.repetitions, b.ns[r] > 0)
+						TH_LOG("case %u mode %u backend %u rep %u",
+						       i, b.mode, be, r);
+					EXPECT_EQ(r < b.repetitions, b.cycles[r] > 0);
+				}
+				for (r = 0; r < EDUMM_BENCH_MAX_CPUS; r++)
+					EXPECT_EQ(r < nr, b.cpu_ns[r] > 0);
+				for (r = 0; r < 4; r++)
+					EXPECT_EQ(0, b.reserved[r]);
+			}
+		}
+	}
+	/* every area and page of edumm's side, busy areas included, is back */
+	EXPECT_EQ(before, allocated_pages(self->fd));
+	EXPECT_EQ(areas, edumm_areas());
+}
+
 TEST_HARNESS_MAIN

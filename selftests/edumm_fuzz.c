@@ -362,11 +362,12 @@ static __u64 gen_dead_vhandle(void);
 static bool vhandle_surely_dead(__u64 h);
 static __u64 gen_uptr(void);
 static __u64 gen_bad_uptr(void);
+static unsigned int check_bench_workload(__u64 v);
+static __u64 gen_bench_workload(void);
 static __u64 gen_bench_order(void);
 static __u64 gen_bench_small(void);
 static __u64 gen_bench_batch(void);
 static __u64 gen_bench_mask(void);
-static __u64 gen_bench_workload(void);
 static __u64 gen_bench_design(void);
 static unsigned int expect_bench(const void *arg);
 static void bench_done(const void *in, const void *out);
@@ -623,8 +624,8 @@ static struct fz_field pgwalk_fields[] = {
 };
 
 static struct fz_field bench_fields[] = {
-	/* workload, design: the numbers are not contiguous (expect_bench) */
-	FZ_FIELD(struct edumm_bench, workload, FK_RANGE, 0, ~0U, 0, gen_bench_workload),
+	/* the workload numbers are not contiguous: bench_workloads[] */
+	FZ_CHECKED(struct edumm_bench, workload, check_bench_workload, gen_bench_workload),
 	FZ_FIELD(struct edumm_bench, backend, FK_RANGE, EDUMM_BENCH_BACKEND_EDUMM,
 		 EDUMM_BENCH_BACKEND_KERNEL, E(EINVAL), NULL),
 	FZ_FIELD(struct edumm_bench, mode, FK_RANGE, EDUMM_BENCH_MODE_SINGLE,
@@ -2310,6 +2311,37 @@ static __u64 online_cpus(void)
 	return mask;
 }
 
+/* Every workload of enum edumm_bench_workload. */
+static const __u32 bench_workloads[] = {
+	EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_PAGE_OUTSTANDING, EDUMM_BENCH_PAGE_BULK,
+	EDUMM_BENCH_SLAB_PAIR, EDUMM_BENCH_SLAB_BULK, EDUMM_BENCH_KMALLOC_MIX,
+	EDUMM_BENCH_VMALLOC_PAIR, EDUMM_BENCH_VMALLOC_FIX_SIZE, EDUMM_BENCH_VMALLOC_FULL_FIT,
+	EDUMM_BENCH_VMALLOC_LONG_BUSY_LIST, EDUMM_BENCH_VMALLOC_RANDOM_SIZE,
+};
+
+static unsigned int check_bench_workload(__u64 v)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bench_workloads); i++)
+		if (v == bench_workloads[i])
+			return 0;
+	return E(EINVAL);
+}
+
+/* Every workload, and now and then a number that is none. */
+static __u64 gen_bench_workload(void)
+{
+	if (chance(95))
+		return bench_workloads[rnd_below(ARRAY_SIZE(bench_workloads))];
+	return chance(50) ? rnd_below(0x40) : rnd();
+}
+
+static bool bench_is_vmalloc(__u32 workload)
+{
+	return workload >= EDUMM_BENCH_VMALLOC_PAIR && workload <= EDUMM_BENCH_VMALLOC_RANDOM_SIZE;
+}
+
 static __u64 gen_bench_order(void)
 {
 	return chance(80) ? rnd_below(4) : rnd_below(EDUMM_MAX_ORDER);
@@ -2347,19 +2379,6 @@ static __u64 gen_bench_mask(void)
 		break;
 	}
 	return m;
-}
-
-/* Every workload, and now and then a number that is none. */
-static __u64 gen_bench_workload(void)
-{
-	static const __u32 wl[] = {
-		EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_PAGE_OUTSTANDING, EDUMM_BENCH_PAGE_BULK,
-		EDUMM_BENCH_SLAB_PAIR, EDUMM_BENCH_SLAB_BULK, EDUMM_BENCH_KMALLOC_MIX,
-	};
-
-	if (chance(95))
-		return wl[rnd_below(ARRAY_SIZE(wl))];
-	return chance(50) ? rnd_below(0x40) : rnd();
 }
 
 /* 0 (not given) or an enum edumm_design, valid or not. */
@@ -2411,7 +2430,12 @@ static void bench_prepare(void *arg)
 			b->workload = EDUMM_BENCH_PAGE_PAIR;
 		if (bench_is_slab(b->workload) || b->workload == EDUMM_BENCH_KMALLOC_MIX)
 			b->workload = EDUMM_BENCH_PAGE_BULK;
-		if (b->workload == EDUMM_BENCH_PAGE_PAIR) {
+		if (bench_is_vmalloc(b->workload)) {
+			/* pages: one area, or the busy areas (cheap: few) */
+			b->order = 0;
+			b->batch = 0;
+			b->size = 1 + rnd_below(16);
+		} else if (b->workload == EDUMM_BENCH_PAGE_PAIR) {
 			b->batch = 0;
 		} else {
 			if (b->workload == EDUMM_BENCH_PAGE_BULK || b->order >= EDUMM_MAX_ORDER)
@@ -2434,6 +2458,9 @@ static void bench_prepare(void *arg)
 		b->repetitions = 1 + b->repetitions % 3;
 	if (b->batch > 16 && b->batch <= EDUMM_BENCH_MAX_BATCH_PAGES)
 		b->batch = 1 + b->batch % 16;
+	/* a vmalloc run's pages, or its busy areas (thousands: slow), if valid */
+	if (bench_is_vmalloc(b->workload) && b->size > 64 && !(expect_bench(b) & E(EINVAL)))
+		b->size = 1 + b->size % 64;
 }
 
 /* The rules of edumm_bench_validate() beyond each field's own range. */
@@ -2464,6 +2491,19 @@ static unsigned int expect_bench(const void *arg)
 		break;
 	case EDUMM_BENCH_KMALLOC_MIX:
 		ok = !b->order && !b->size && bench_objs_ok(b->batch, EDUMM_BENCH_MIX_MAX);
+		break;
+	case EDUMM_BENCH_VMALLOC_FULL_FIT:
+	case EDUMM_BENCH_VMALLOC_LONG_BUSY_LIST:
+		/* size: 1-page areas held per CPU */
+		ok = !b->order && !b->batch && b->size &&
+		     (__u64)b->size * nr <= EDUMM_BENCH_MAX_VMALLOC_BUSY;
+		break;
+	case EDUMM_BENCH_VMALLOC_PAIR:
+	case EDUMM_BENCH_VMALLOC_FIX_SIZE:
+	case EDUMM_BENCH_VMALLOC_RANDOM_SIZE:
+		/* size: pages of an area (random: the largest) */
+		ok = !b->order && !b->batch && b->size &&
+		     b->size <= EDUMM_BENCH_MAX_BATCH_PAGES;
 		break;
 	default:
 		return E(EINVAL);

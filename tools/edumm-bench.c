@@ -4,7 +4,7 @@
  * kernel's own allocator, interleaved, and print the ratios.
  *
  *   edumm-bench [--ops N] [--reps R] [--rounds K] [--only SUBSTR]
- *               [--pcp kernel|own]
+ *               [--pcp kernel|own] [--vmalloc-check on|off]
  *
  * For each row of rows[] the tool makes K rounds of two calls, edumm then
  * kernel (so that any drift of the machine hits both alike), each of R
@@ -41,6 +41,7 @@
 #define DEBUGFS_SLABINFO	"/sys/kernel/debug/edumm/slabinfo"
 #define DEBUGFS_KMALLOC		"/sys/kernel/debug/edumm/kmalloc"
 #define PROC_SLABINFO		"/proc/slabinfo"
+#define PARAM_VMALLOC_CHECK	"/sys/module/edumm/parameters/vmalloc_check"
 #define MAX_ROUNDS		16
 
 /*
@@ -61,8 +62,12 @@ enum { CPUS_ONE, CPUS_ALL, CPUS_TWO };
  * @order: block order
  * @batch: blocks (objects) per iteration (0 for pairs)
  * @cpus: CPUS_*
- * @size: object workloads: bytes (0 for the others)
+ * @size: the request's size: object workloads: bytes; vmalloc workloads:
+ *	pages (0 for the others)
  * @design: slab workloads: enum edumm_design (0 for the others)
+ * @pages: pages an iteration allocates (vmalloc rows; 0 for the others): the
+ *	row runs --ops / @pages iterations, so that a repetition allocates
+ *	about --ops pages, as --ops / @batch does for the batched rows
  */
 struct row {
 	const char *label;
@@ -73,11 +78,12 @@ struct row {
 	int cpus;
 	__u32 size;
 	__u32 design;
+	__u32 pages;
 };
 
 /* A slab row: object size, batch (0: a pair), design, mode. */
 #define SLAB_ROW(label, wl, size, batch, design, mode, cpus)		\
-	{ label, wl, mode, 0, batch, cpus, size, design }
+	{ label, wl, mode, 0, batch, cpus, size, design, 0 }
 #define SLAB_PAIR(size, dname, design)					\
 	SLAB_ROW("slab_pair_" #size "_" dname, EDUMM_BENCH_SLAB_PAIR, size, 0,	\
 		 design, EDUMM_BENCH_MODE_SINGLE, CPUS_ONE)
@@ -93,20 +99,20 @@ struct row {
 #define MIX_BATCH	32
 
 static const struct row rows[] = {
-	{ "page_pair_o0", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 0, 0, CPUS_ONE, 0, 0 },
-	{ "page_pair_o1", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 1, 0, CPUS_ONE, 0, 0 },
-	{ "page_pair_o3", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 3, 0, CPUS_ONE, 0, 0 },
-	{ "page_pair_o9", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 9, 0, CPUS_ONE, 0, 0 },
+	{ "page_pair_o0", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 0, 0, CPUS_ONE, 0, 0, 0 },
+	{ "page_pair_o1", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 1, 0, CPUS_ONE, 0, 0, 0 },
+	{ "page_pair_o3", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 3, 0, CPUS_ONE, 0, 0, 0 },
+	{ "page_pair_o9", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_SINGLE, 9, 0, CPUS_ONE, 0, 0, 0 },
 	{ "page_outstanding_o0_x1024", EDUMM_BENCH_PAGE_OUTSTANDING,
-	  EDUMM_BENCH_MODE_SINGLE, 0, 1024, CPUS_ONE, 0, 0 },
+	  EDUMM_BENCH_MODE_SINGLE, 0, 1024, CPUS_ONE, 0, 0, 0 },
 	{ "page_bulk_o0_x32", EDUMM_BENCH_PAGE_BULK, EDUMM_BENCH_MODE_SINGLE, 0, 32, CPUS_ONE,
-	  0, 0 },
+	  0, 0, 0 },
 	{ "page_bulk_o0_x128", EDUMM_BENCH_PAGE_BULK, EDUMM_BENCH_MODE_SINGLE, 0, 128, CPUS_ONE,
-	  0, 0 },
+	  0, 0, 0 },
 	{ "page_pair_o0_concurrent", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_CONCURRENT,
-	  0, 0, CPUS_ALL, 0, 0 },
+	  0, 0, CPUS_ALL, 0, 0, 0 },
 	{ "page_pair_o0_cross_cpu", EDUMM_BENCH_PAGE_PAIR, EDUMM_BENCH_MODE_CROSS_CPU,
-	  0, 0, CPUS_TWO, 0, 0 },
+	  0, 0, CPUS_TWO, 0, 0, 0 },
 	SLAB_PAIR(8, "slub", EDUMM_DESIGN_SLUB),
 	SLAB_PAIR(8, "slab", EDUMM_DESIGN_SLAB),
 	SLAB_PAIR(8, "slob", EDUMM_DESIGN_SLOB),
@@ -132,9 +138,31 @@ static const struct row rows[] = {
 	SLAB_CONC(64, "slab", EDUMM_DESIGN_SLAB),
 	SLAB_CONC(64, "slob", EDUMM_DESIGN_SLOB),
 	{ "kmalloc_mix", EDUMM_BENCH_KMALLOC_MIX, EDUMM_BENCH_MODE_SINGLE, 0, MIX_BATCH,
-	  CPUS_ONE, 0, 0 },
+	  CPUS_ONE, 0, 0, 0 },
 	{ "kmalloc_mix_concurrent", EDUMM_BENCH_KMALLOC_MIX, EDUMM_BENCH_MODE_CONCURRENT, 0,
-	  MIX_BATCH, CPUS_ALL, 0, 0 },
+	  MIX_BATCH, CPUS_ALL, 0, 0, 0 },
+	/*
+	 * vmalloc: size in pages.  The lib/test_vmalloc.c shapes with its
+	 * loop bodies; the busy areas (15000 there) and the holes (32 MiB
+	 * per fls(CPUs) there) scaled to edumm's default 64 MiB pool:
+	 * Documentation/benchmarks.rst.
+	 */
+	{ "vmalloc_pair_1p", EDUMM_BENCH_VMALLOC_PAIR, EDUMM_BENCH_MODE_SINGLE, 0, 0, CPUS_ONE,
+	  1, 0, 1 },
+	{ "vmalloc_pair_4p", EDUMM_BENCH_VMALLOC_PAIR, EDUMM_BENCH_MODE_SINGLE, 0, 0, CPUS_ONE,
+	  4, 0, 4 },
+	{ "vmalloc_pair_16p", EDUMM_BENCH_VMALLOC_PAIR, EDUMM_BENCH_MODE_SINGLE, 0, 0, CPUS_ONE,
+	  16, 0, 16 },
+	{ "vmalloc_pair_64p", EDUMM_BENCH_VMALLOC_PAIR, EDUMM_BENCH_MODE_SINGLE, 0, 0, CPUS_ONE,
+	  64, 0, 64 },
+	{ "vmalloc_fix_size", EDUMM_BENCH_VMALLOC_FIX_SIZE, EDUMM_BENCH_MODE_SINGLE, 0, 0,
+	  CPUS_ONE, 1, 0, 1 },
+	{ "vmalloc_full_fit", EDUMM_BENCH_VMALLOC_FULL_FIT, EDUMM_BENCH_MODE_SINGLE, 0, 0,
+	  CPUS_ONE, 4096, 0, 1 },
+	{ "vmalloc_long_busy_list", EDUMM_BENCH_VMALLOC_LONG_BUSY_LIST, EDUMM_BENCH_MODE_SINGLE,
+	  0, 0, CPUS_ONE, 8192, 0, 101 },
+	{ "vmalloc_random_size", EDUMM_BENCH_VMALLOC_RANDOM_SIZE, EDUMM_BENCH_MODE_SINGLE, 0, 0,
+	  CPUS_ONE, 100, 0, 50 },
 };
 
 static const char * const backend_names[] = {
@@ -159,6 +187,33 @@ static unsigned int opt_reps = 5;
 static unsigned int opt_rounds = 3;
 static const char *opt_only;
 static bool opt_pcp_kernel;
+/* edumm's vmalloc_check for the run: -1 as loaded, else 0 or 1 */
+static int opt_vmalloc_check = -1;
+
+/*
+ * The module parameter vmalloc_check: Y, N, or '?' if unreadable; with
+ * @set 'Y' or 'N', written first.
+ */
+static char vmalloc_check(char set)
+{
+	char v = '?';
+	FILE *f;
+
+	if (set) {
+		f = fopen(PARAM_VMALLOC_CHECK, "w");
+		if (!f || fprintf(f, "%c\n", set) < 0 || fclose(f)) {
+			perror(PARAM_VMALLOC_CHECK);
+			return '?';
+		}
+	}
+	f = fopen(PARAM_VMALLOC_CHECK, "r");
+	if (f) {
+		if (fscanf(f, " %c", &v) != 1)
+			v = '?';
+		fclose(f);
+	}
+	return v;
+}
 
 /* "pcp BATCH HIGH" to edumm's debugfs control (0 0: the zones' own). */
 static int set_pcp(int batch, int high)
@@ -313,7 +368,7 @@ static int run_one(int fd, const struct row *r, __u32 backend, unsigned int roun
 	__u32 iters;
 
 	memset(&b, 0, sizeof(b));
-	iters = r->batch ? opt_ops / r->batch : opt_ops;
+	iters = opt_ops / (r->batch ? r->batch : 1) / (r->pages ? r->pages : 1);
 	b.workload = r->workload;
 	b.backend = backend;
 	b.mode = r->mode;
@@ -595,7 +650,10 @@ static void print_usage(FILE *f)
 		"  --rounds K   edumm/kernel call pairs per row, 1..%u (default %u)\n"
 		"  --only S     only the rows whose name contains S\n"
 		"  --pcp kernel size edumm's per-CPU lists like the kernel's largest zone's\n"
-		"               for the run (default: own, edumm's zone's own sizes)\n",
+		"               for the run (default: own, edumm's zone's own sizes)\n"
+		"  --vmalloc-check on|off\n"
+		"               edumm's check of each new vmalloc area against the page\n"
+		"               tables, for the run (default: as loaded)\n",
 		opt_ops, EDUMM_BENCH_MAX_REPS, opt_reps, MAX_ROUNDS, opt_rounds);
 }
 
@@ -607,6 +665,7 @@ int main(int argc, char **argv)
 		{ "rounds", required_argument, NULL, 'k' },
 		{ "only", required_argument, NULL, 'O' },
 		{ "pcp", required_argument, NULL, 'p' },
+		{ "vmalloc-check", required_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
@@ -614,6 +673,7 @@ int main(int argc, char **argv)
 	struct utsname uts;
 	double meta, desc;
 	int kb = -1, kh = -1;
+	char vmcheck_loaded;
 	unsigned int i, k;
 	int c, fd, fails = 0;
 
@@ -637,6 +697,13 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			opt_pcp_kernel = !strcmp(optarg, "kernel");
+			break;
+		case 'v':
+			if (strcmp(optarg, "on") && strcmp(optarg, "off")) {
+				print_usage(stderr);
+				return 2;
+			}
+			opt_vmalloc_check = !strcmp(optarg, "on");
 			break;
 		case 'h':
 			print_usage(stdout);
@@ -664,6 +731,14 @@ int main(int argc, char **argv)
 			return 1;
 	}
 	csv_add("# edumm_pcp=%s\n", opt_pcp_kernel ? "kernel" : "own");
+	vmcheck_loaded = vmalloc_check(0);
+	if (opt_vmalloc_check >= 0 &&
+	    vmalloc_check(opt_vmalloc_check ? 'Y' : 'N') != (opt_vmalloc_check ? 'Y' : 'N')) {
+		if (opt_pcp_kernel)
+			set_pcp(0, 0);
+		return 1;
+	}
+	csv_add("# edumm_vmalloc_check=%c\n", vmalloc_check(0));
 	uname(&uts);
 	if (!strcmp(zeroing_state(), "on"))
 		fprintf(stderr, "edumm-bench: warning: %s\n",
@@ -746,6 +821,8 @@ int main(int argc, char **argv)
 	print_pcp("kernel", "/proc/zoneinfo", &kb, &kh);
 	if (opt_pcp_kernel)
 		set_pcp(0, 0);
+	if (opt_vmalloc_check >= 0 && vmcheck_loaded != '?')
+		vmalloc_check(vmcheck_loaded);
 	printf("===== EDUMM-BENCH-CSV-BEGIN =====\n");
 	fwrite(csv, 1, csv_len, stdout);
 	printf("===== EDUMM-BENCH-CSV-END =====\n");

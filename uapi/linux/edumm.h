@@ -808,6 +808,12 @@ struct edumm_pgwalk {
 #define EDUMM_BENCH_MAX_CPUS		16
 #define EDUMM_BENCH_MAX_BATCH_PAGES	1024U
 #define EDUMM_BENCH_MAX_OPS		0x1000000ULL	/* 2^24 */
+/*
+ * Pages that the 1-page areas of one EDUMM_BENCH_VMALLOC_FULL_FIT or
+ * EDUMM_BENCH_VMALLOC_LONG_BUSY_LIST run hold, size * CPUs (FULL_FIT
+ * holds twice as many while it makes its holes): 64 MiB of 4 KiB pages.
+ */
+#define EDUMM_BENCH_MAX_VMALLOC_BUSY	16384U
 
 /**
  * enum edumm_bench_workload - what one iteration of the timed loop does
@@ -833,8 +839,34 @@ struct edumm_pgwalk {
  *	edumm_bench_mix_size(), then kfree() them in the same order (size 0,
  *	order 0, design 0)
  *
+ * @EDUMM_BENCH_VMALLOC_PAIR: vmalloc() an area of @size pages and vfree()
+ *	it (edumm_vmalloc(), edumm_vfree() for edumm); @size 1 ..
+ *	EDUMM_BENCH_MAX_BATCH_PAGES, order and batch 0, as for every vmalloc
+ *	workload
+ * @EDUMM_BENCH_VMALLOC_FIX_SIZE: lib/test_vmalloc.c's fix_size_alloc_test:
+ *	vmalloc() @size pages (its nr_pages parameter), write the first
+ *	byte, vfree(); @size 1 .. EDUMM_BENCH_MAX_BATCH_PAGES
+ * @EDUMM_BENCH_VMALLOC_FULL_FIT: full_fit_alloc_test: before the timed
+ *	loop, @size pairs of 1-page areas are allocated and the second of
+ *	each pair freed (and purged), leaving @size 1-page holes between busy
+ *	areas; an iteration is a 1-page vmalloc(), a write, vfree().  @size
+ *	(test_vmalloc.c: its junk_length) with @size * CPUs at most
+ *	EDUMM_BENCH_MAX_VMALLOC_BUSY
+ * @EDUMM_BENCH_VMALLOC_LONG_BUSY_LIST: long_busy_list_alloc_test: @size
+ *	1-page areas held busy during the loop (test_vmalloc.c: 15000); an
+ *	iteration is a 100-page and a 1-page vmalloc(), a write to each, and
+ *	both vfree()d.  @size * CPUs at most EDUMM_BENCH_MAX_VMALLOC_BUSY
+ * @EDUMM_BENCH_VMALLOC_RANDOM_SIZE: random_size_alloc_test: an iteration
+ *	is a vmalloc() of 1 .. @size pages (test_vmalloc.c: 100), a write,
+ *	vfree(); the sizes are a fixed pseudo-random sequence (fixed seed),
+ *	the same for both backends and on every CPU.  @size 1 ..
+ *	EDUMM_BENCH_MAX_BATCH_PAGES
+ *
  * Numbers 1..0x0f are page workloads; 0x10..0x1f are kept for the slab
- * layer, 0x20..0x2f for kmalloc and 0x30..0x3f for vmalloc.
+ * layer, 0x20..0x2f for kmalloc and 0x30..0x3f for vmalloc.  The @size of
+ * a vmalloc workload counts pages, not bytes (vmalloc() works in whole
+ * pages), and one operation (@ops) is one iteration: for
+ * LONG_BUSY_LIST, two vmalloc() and two vfree() calls.
  */
 enum edumm_bench_workload {
 	EDUMM_BENCH_WL_INVALID		= 0,
@@ -844,6 +876,11 @@ enum edumm_bench_workload {
 	EDUMM_BENCH_SLAB_PAIR		= 0x10,
 	EDUMM_BENCH_SLAB_BULK		= 0x11,
 	EDUMM_BENCH_KMALLOC_MIX		= 0x20,
+	EDUMM_BENCH_VMALLOC_PAIR	= 0x30,
+	EDUMM_BENCH_VMALLOC_FIX_SIZE	= 0x31,
+	EDUMM_BENCH_VMALLOC_FULL_FIT	= 0x32,
+	EDUMM_BENCH_VMALLOC_LONG_BUSY_LIST = 0x33,
+	EDUMM_BENCH_VMALLOC_RANDOM_SIZE	= 0x34,
 };
 
 /*

@@ -186,7 +186,7 @@ TEST(vmap_populate_enomem_and_fault_injection)
 	struct edumm_pool *pool = ut_pool_init(ut_layout_simple, ut_layout_simple_nr, 1);
 	struct edumm_pool_snapshot snap;
 	struct edumm_vmap_area *va;
-	unsigned long live;
+	unsigned long live, injected;
 
 	edumm_vmap_tree_init(&tree, pool);
 	ASSERT_NULL(edumm_vmap_area_alloc(&tree, 0));
@@ -201,17 +201,29 @@ TEST(vmap_populate_enomem_and_fault_injection)
 	edumm_pool_snapshot(pool, &snap);
 	ASSERT_EQ(snap.free_pages, pool->nr_pages);
 
-	/* first the area, then the pfn array, then a page fails */
+	/*
+	 * first the area (with its pfn array) fails; then the bulk call of the
+	 * population: the pages come one by one instead (as
+	 * vm_area_alloc_pages() falls back), and only a failure of one of
+	 * those fails the area
+	 */
 	live = edumm_shim_meta_live;
 	edumm_fault_attr_init(&pool->fail);
 	ASSERT_EQ(edumm_fault_attr_parse(&pool->fail, "1,100,0,1"), 0);
 	ASSERT_NULL(edumm_vmap_area_alloc(&tree, 8));
-	edumm_fault_attr_init(&pool->fail);
-	ASSERT_EQ(edumm_fault_attr_parse(&pool->fail, "2,100,0,1"), 0);
-	ASSERT_NULL(edumm_vmap_area_alloc(&tree, 8));
 	ASSERT_EQ(edumm_shim_meta_live, live);
 	edumm_fault_attr_init(&pool->fail);
-	ASSERT_EQ(edumm_fault_attr_parse(&pool->fail, "3,100,0,1"), 0);
+	ASSERT_EQ(edumm_fault_attr_parse(&pool->fail, "2,100,0,1"), 0);
+	va = edumm_vmap_area_alloc(&tree, 8);
+	ASSERT_NOT_NULL(va);
+	injected = ut_stat(pool, EDUMM_FAIL_INJECTED);
+	ASSERT_EQ(edumm_vmap_populate(&tree, va, EDUMM_MT_UNMOVABLE, 0), 0);
+	ASSERT_EQ(ut_stat(pool, EDUMM_FAIL_INJECTED) - injected, 1);
+	edumm_vmap_depopulate(&tree, va);
+	edumm_vmap_area_free(va);
+	edumm_fault_attr_init(&pool->fail);
+	/* the bulk call (2nd) and the second single page (4th) fail */
+	ASSERT_EQ(edumm_fault_attr_parse(&pool->fail, "2,100,0,2"), 0);
 	va = edumm_vmap_area_alloc(&tree, 8);
 	ASSERT_NOT_NULL(va);
 	ASSERT_EQ(edumm_vmap_populate(&tree, va, EDUMM_MT_UNMOVABLE, 0), -ENOMEM);
