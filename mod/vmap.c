@@ -264,6 +264,16 @@ int edumm_vmap_insert(struct edumm_vmap_tree *tree, struct edumm_vmap_area *va,
 	return 0;
 }
 
+/* Takes @va, which is in @tree, out of it and its list.  Caller holds the lock. */
+static void __edumm_vmap_unlink(struct edumm_vmap_tree *tree, struct edumm_vmap_area *va)
+{
+	rb_erase(&va->rb_node, &tree->root);
+	list_del_init(&va->list);
+	va->linked = false;
+	tree->nr_areas--;
+	tree->nr_pages -= va->nr_pages;
+}
+
 /**
  * edumm_vmap_remove() - take an area out of the tree
  * @tree: the tree
@@ -281,11 +291,7 @@ int edumm_vmap_remove(struct edumm_vmap_tree *tree, struct edumm_vmap_area *va)
 		edumm_report("vmap: removing an area that is not in the tree\n");
 		return -ENOENT;
 	}
-	rb_erase(&va->rb_node, &tree->root);
-	list_del_init(&va->list);
-	va->linked = false;
-	tree->nr_areas--;
-	tree->nr_pages -= va->nr_pages;
+	__edumm_vmap_unlink(tree, va);
 	edumm_unlock(&tree->lock);
 	return 0;
 }
@@ -313,11 +319,7 @@ struct edumm_vmap_area *edumm_vmap_remove_at(struct edumm_vmap_tree *tree, unsig
 		edumm_unlock(&tree->lock);
 		return NULL;
 	}
-	rb_erase(&va->rb_node, &tree->root);
-	list_del_init(&va->list);
-	va->linked = false;
-	tree->nr_areas--;
-	tree->nr_pages -= va->nr_pages;
+	__edumm_vmap_unlink(tree, va);
 	edumm_unlock(&tree->lock);
 	return va;
 }
