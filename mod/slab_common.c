@@ -928,6 +928,25 @@ int edumm_kmem_cache_free(struct edumm_kmem_cache *s, void *obj, unsigned long c
 	slab = edumm_slab_check_obj(s, obj, true);
 	if (!slab)
 		return -EINVAL;
+	return edumm_kmem_cache_free_checked(s, slab, obj, caller);
+}
+
+/**
+ * edumm_kmem_cache_free_checked() - edumm_kmem_cache_free() after the lookup
+ * @s: the cache
+ * @slab: what edumm_slab_check_obj(@s, @obj) returned (not NULL)
+ * @obj: the object
+ * @caller: return address to record
+ *
+ * For kfree(), which has found and checked the slab of @obj already: the
+ * debug checks (debug caches) and the design's free.
+ *
+ * Context: process context; no slab lock held.
+ * Return: 0, or -EINVAL when refused.
+ */
+int edumm_kmem_cache_free_checked(struct edumm_kmem_cache *s, struct edumm_slab *slab, void *obj,
+				  unsigned long caller)
+{
 	if (edumm_slab_debug(s)) {
 		int ret = edumm_slab_debug_free(s, slab, obj, caller);
 

@@ -78,6 +78,8 @@ struct edumm_kmem_cache *edumm_slab_create_kmalloc(struct edumm_pool *pool, cons
 struct edumm_slab *edumm_virt_to_slab(struct edumm_pool *pool, const void *p);
 struct edumm_slab *edumm_slab_check_obj(struct edumm_kmem_cache *s, const void *obj,
 					bool report);
+int edumm_kmem_cache_free_checked(struct edumm_kmem_cache *s, struct edumm_slab *slab, void *obj,
+				  unsigned long caller);
 int edumm_slab_node_index(struct edumm_pool *pool, struct edumm_slab *slab);
 __printf(3, 4) void edumm_slab_violation(unsigned long *nr, struct edumm_out *out,
 					 const char *fmt, ...);
@@ -92,10 +94,11 @@ static inline struct edumm_slab_state *edumm_slab_state(struct edumm_kmem_cache 
 }
 
 /*
- * Bump a counter of CPU @cpu, which the caller has pinned (edumm_cpu_get())
- * and whose per-CPU lock of @s it holds: a plain add, as the kernel's
+ * Bump a counter of CPU @cpu, which the caller has pinned (edumm_cpu_get(),
+ * usually with that CPU's lock of @s held): a plain add, as the kernel's
  * __this_cpu_add() under its local_lock, without edumm_slab_count()'s
- * call and its own edumm_cpu_get()/put().
+ * call and its own edumm_cpu_get()/put().  Only CPU @cpu writes its
+ * counters, so the pin is all the add needs.
  */
 static inline void edumm_slab_count_cpu(struct edumm_kmem_cache *s, unsigned int cpu,
 					enum edumm_slab_stat_item item, unsigned long delta)

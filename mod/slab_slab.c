@@ -686,14 +686,30 @@ static void edumm_slab_free_bulk(struct edumm_kmem_cache *s, size_t nr, void **p
 	unsigned int cpu = edumm_cpu_get();
 	struct edumm_array_cache *ac = &s->ac[cpu];
 	unsigned long fast = 0, slow = 0;
+	struct edumm_slab *last = NULL;
+	uintptr_t start = 0, end = 0;
 	struct list_head discard;
 	size_t i;
 
 	INIT_LIST_HEAD(&discard);
 	edumm_lock(&ac->lock);
 	for (i = 0; i < nr; i++) {
-		if (!p[i] || !edumm_slab_check_obj(s, p[i], true))
+		uintptr_t a = (uintptr_t)p[i];
+
+		if (!p[i])
 			continue;
+		if (last && a >= start && a < end) {
+			/* in the pages of the slab of the object before: only the slot check */
+			if (edumm_slab_obj_index(s, last, p[i]) < 0 &&
+			    !edumm_slab_check_obj(s, p[i], true))
+				continue;
+		} else {
+			last = edumm_slab_check_obj(s, p[i], true);
+			if (!last)
+				continue;
+			start = (uintptr_t)last->addr;
+			end = start + (EDUMM_PAGE_SIZE << last->order);
+		}
 		if (likely(ac->avail < ac->limit)) {
 			fast++;
 		} else {

@@ -688,10 +688,11 @@ static void edumm_slub_free_bulk(struct edumm_kmem_cache *s, size_t nr, void **p
 	unsigned long done[EDUMM_BULK_LONGS];
 	size_t i = nr;
 
-	memset(done, 0, sizeof(done));
+	memset(done, 0, DIV_ROUND_UP(nr, BITS_PER_LONG) * sizeof(long));
 	while (i-- > 0) {
-		struct edumm_slab *slab;
 		unsigned int cnt = 1, lookahead = 3;
+		uintptr_t start, end;
+		struct edumm_slab *slab;
 		void *head, *tail, *obj;
 		size_t j;
 
@@ -702,11 +703,14 @@ static void edumm_slub_free_bulk(struct edumm_kmem_cache *s, size_t nr, void **p
 			continue;
 		head = p[i];
 		tail = head;
+		/* the slab's pages are its own: in range means in this slab */
+		start = (uintptr_t)slab->addr;
+		end = start + (EDUMM_PAGE_SIZE << slab->order);
 		for (j = i; j-- > 0;) {
 			obj = p[j];
 			if (!obj || (done[j / BITS_PER_LONG] & (1UL << (j % BITS_PER_LONG))))
 				continue;
-			if (edumm_virt_to_slab(s->pool, obj) != slab) {
+			if ((uintptr_t)obj < start || (uintptr_t)obj >= end) {
 				if (!--lookahead)
 					break;
 				continue;
