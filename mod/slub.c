@@ -27,6 +27,10 @@
  *   uncontended except when shrink/destroy flush a remote CPU, and it is
  *   what lets the userspace shim run the same code with threads as CPUs.
  *   c->tid is still bumped by every fast-path operation (debugfs shows it).
+ *   The bulk calls hold c->lock for a whole batch (kmem_cache_alloc_bulk()
+ *   holds its local_lock the same way) and bump c->tid once per batch.
+ *   How the lock could go is in Documentation/benchmarks.rst ("How the
+ *   per-CPU lock could go").
  *
  *   n->list_lock guards n->partial, n->full, the counters of the node, and
  *   the freelist/inuse/frozen/quarantined of every slab of the node that no
