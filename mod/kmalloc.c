@@ -223,9 +223,13 @@ void *edumm_kmalloc(struct edumm_pool *pool, size_t size, unsigned int gfp, unsi
 	s = edumm_kmalloc_slab(pool, size, gfp);
 	p = edumm_kmem_cache_alloc(s, gfp & (EDUMM_GFP_ZERO | EDUMM_GFP_HIGH), caller);
 	if (p) {
-		edumm_slab_count(s, EDUMM_SLAB_KMALLOC_CALLS, 1);
-		edumm_slab_count(s, EDUMM_SLAB_KMALLOC_REQUESTED, size);
-		edumm_slab_count(s, EDUMM_SLAB_KMALLOC_ALLOCATED, s->object_size);
+		/* the three counters under one pin of the CPU */
+		unsigned int cpu = edumm_cpu_get();
+
+		edumm_slab_count_cpu(s, cpu, EDUMM_SLAB_KMALLOC_CALLS, 1);
+		edumm_slab_count_cpu(s, cpu, EDUMM_SLAB_KMALLOC_REQUESTED, size);
+		edumm_slab_count_cpu(s, cpu, EDUMM_SLAB_KMALLOC_ALLOCATED, s->object_size);
+		edumm_cpu_put();
 	}
 	return p;
 }
@@ -274,8 +278,18 @@ static bool edumm_kmalloc_lookup(struct edumm_pool *pool, const void *p, const c
 		s = edumm_slob_cache_of(pool, slab, p);
 		break;
 	}
-	if (!s || !(s->flags & EDUMM_SLAB_KMALLOC) || !edumm_kmem_cache_owns(s, p))
+	if (!s || !(s->flags & EDUMM_SLAB_KMALLOC))
 		goto bad;
+	/*
+	 * A SLUB/SLAB slab of a non-debug cache: edumm_kmem_cache_owns() is
+	 * the slot check alone, made here on the slab already found.
+	 */
+	if (slab->kind == EDUMM_SLAB_KIND_SLAB && !slab->obj_state) {
+		if (edumm_slab_obj_index(s, slab, p) < 0)
+			goto bad;
+	} else if (!edumm_kmem_cache_owns(s, p)) {
+		goto bad;
+	}
 	*cache = s;
 	return true;
 bad:
@@ -308,7 +322,8 @@ int edumm_kfree(struct edumm_pool *pool, const void *p, unsigned long caller)
 		edumm_slab_free_large(pool, slab);
 		return 0;
 	}
-	return edumm_kmem_cache_free(s, (void *)p, caller);
+	/* @slab is what edumm_kmem_cache_free() would look up again */
+	return edumm_kmem_cache_free_checked(s, slab, (void *)p, caller);
 }
 
 /**

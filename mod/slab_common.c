@@ -860,9 +860,23 @@ void *edumm_kmem_cache_alloc(struct edumm_kmem_cache *s, unsigned int gfp, unsig
 	return obj;
 }
 
-/* Is @obj an object slot start of a slab of @s?  Reports when not. */
-static struct edumm_slab *edumm_check_obj(struct edumm_kmem_cache *s, const void *obj,
-					  bool report)
+/**
+ * edumm_slab_check_obj() - is @obj an object slot start of a slab of @s?
+ * @s: the cache
+ * @obj: any address (from a user: anything)
+ * @report: report a refusal (edumm_slab_report())
+ *
+ * The checks every free makes, debug flags or not: the page is the slab
+ * layer's, its slab belongs to @s, and @obj starts an object slot.  The
+ * kernel's non-debug free makes only the first two (cache_from_obj());
+ * edumm keeps the slot check because a pointer from user space reaches
+ * free through the ioctls.
+ *
+ * Context: any; takes no lock.
+ * Return: the slab of @obj, or NULL (refused).
+ */
+struct edumm_slab *edumm_slab_check_obj(struct edumm_kmem_cache *s, const void *obj,
+					bool report)
 {
 	struct edumm_slab *slab = edumm_virt_to_slab(s->pool, obj);
 
@@ -911,9 +925,28 @@ int edumm_kmem_cache_free(struct edumm_kmem_cache *s, void *obj, unsigned long c
 
 	if (!s || !obj)
 		return -EINVAL;
-	slab = edumm_check_obj(s, obj, true);
+	slab = edumm_slab_check_obj(s, obj, true);
 	if (!slab)
 		return -EINVAL;
+	return edumm_kmem_cache_free_checked(s, slab, obj, caller);
+}
+
+/**
+ * edumm_kmem_cache_free_checked() - edumm_kmem_cache_free() after the lookup
+ * @s: the cache
+ * @slab: what edumm_slab_check_obj(@s, @obj) returned (not NULL)
+ * @obj: the object
+ * @caller: return address to record
+ *
+ * For kfree(), which has found and checked the slab of @obj already: the
+ * debug checks (debug caches) and the design's free.
+ *
+ * Context: process context; no slab lock held.
+ * Return: 0, or -EINVAL when refused.
+ */
+int edumm_kmem_cache_free_checked(struct edumm_kmem_cache *s, struct edumm_slab *slab, void *obj,
+				  unsigned long caller)
+{
 	if (edumm_slab_debug(s)) {
 		int ret = edumm_slab_debug_free(s, slab, obj, caller);
 
@@ -931,7 +964,12 @@ int edumm_kmem_cache_free(struct edumm_kmem_cache *s, void *obj, unsigned long c
  * @p: filled with the objects
  * @caller: return address to record
  *
- * All or nothing: on failure the objects already taken are freed.
+ * All or nothing: on failure the objects already taken are freed.  SLUB
+ * and SLAB take the whole batch under one hold of the CPU's lock, going to
+ * their slow path (and dropping the lock only to grow) when the per-CPU
+ * objects run out, as 6.1's kmem_cache_alloc_bulk() of both; caches with
+ * debug flags, and SLOB, take the objects one by one, every debug check
+ * included (the kernel's SLUB does the same for SLUB_DEBUG caches).
  *
  * Context: process context; may sleep.
  * Return: @nr, or 0.
@@ -939,10 +977,24 @@ int edumm_kmem_cache_free(struct edumm_kmem_cache *s, void *obj, unsigned long c
 int edumm_kmem_cache_alloc_bulk(struct edumm_kmem_cache *s, unsigned int gfp, size_t nr,
 				void **p, unsigned long caller)
 {
+	const struct edumm_slab_ops *ops;
 	size_t i;
 
-	if (!s || !p || !nr || nr > EDUMM_SLAB_BULK_MAX)
+	if (!s || !p || !nr || nr > EDUMM_SLAB_BULK_MAX || (gfp & ~EDUMM_GFP_MASK))
 		return 0;
+	ops = edumm_ops(s);
+	if (ops->alloc_bulk && !edumm_slab_debug(s)) {
+		i = ops->alloc_bulk(s, gfp, nr, p);
+		if (i < nr) {
+			edumm_slab_count(s, EDUMM_SLAB_ALLOC_FAIL, 1);
+			edumm_kmem_cache_free_bulk(s, i, p, caller);
+			return 0;
+		}
+		if (gfp & EDUMM_GFP_ZERO)
+			for (i = 0; i < nr; i++)
+				memset(p[i], 0, s->object_size);
+		return (int)nr;
+	}
 	for (i = 0; i < nr; i++) {
 		p[i] = edumm_kmem_cache_alloc(s, gfp, caller);
 		if (!p[i]) {
@@ -957,16 +1009,30 @@ int edumm_kmem_cache_alloc_bulk(struct edumm_kmem_cache *s, unsigned int gfp, si
  * edumm_kmem_cache_free_bulk() - free @nr objects, as kmem_cache_free_bulk()
  * @s: the cache
  * @nr: objects in @p
- * @p: the objects (NULL entries are skipped)
+ * @p: the objects (NULL entries are skipped; @p is not changed)
  * @caller: return address to record
+ *
+ * Every object is checked as edumm_kmem_cache_free() checks it, and one
+ * that is refused is reported and skipped, the others freed.  SLUB frees
+ * the objects of one slab as one chain (build_detached_freelist()), SLAB
+ * pushes the batch onto the array_cache under one hold; debug caches and
+ * SLOB free one by one.
  *
  * Context: process context.
  */
 void edumm_kmem_cache_free_bulk(struct edumm_kmem_cache *s, size_t nr, void **p,
 				unsigned long caller)
 {
+	const struct edumm_slab_ops *ops;
 	size_t i;
 
+	if (!s || !p || !nr)
+		return;
+	ops = edumm_ops(s);
+	if (ops->free_bulk && !edumm_slab_debug(s) && nr <= EDUMM_SLAB_BULK_MAX) {
+		ops->free_bulk(s, nr, p);
+		return;
+	}
 	for (i = 0; i < nr; i++)
 		if (p[i])
 			edumm_kmem_cache_free(s, p[i], caller);
@@ -1025,7 +1091,7 @@ bool edumm_kmem_cache_owns(struct edumm_kmem_cache *s, const void *obj)
 
 	if (!s || !obj)
 		return false;
-	slab = edumm_check_obj(s, obj, false);
+	slab = edumm_slab_check_obj(s, obj, false);
 	if (!slab)
 		return false;
 	if (slab->kind != EDUMM_SLAB_KIND_SLAB || !slab->obj_state)

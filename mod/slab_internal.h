@@ -31,6 +31,13 @@
  *	slabs, return violations
  * @visit: with the world stopped: @fn on every slab the cache has published
  *	(on a list or owned by a CPU); NULL for SLOB
+ * @alloc_bulk: non-debug caches only: take up to @nr objects into @p under
+ *	one hold of the per-CPU lock (dropped only to grow); returns how many
+ *	were taken, fewer than @nr only when memory ran out (the common
+ *	layer then frees them); NULL: the common layer loops over @alloc
+ * @free_bulk: non-debug caches only: free @nr objects of @p (NULL entries
+ *	skipped), each checked with edumm_slab_check_obj(), batched per slab
+ *	(SLUB) or per array_cache hold (SLAB); NULL: loop over @free
  */
 struct edumm_slab_ops {
 	int (*open)(struct edumm_kmem_cache *s);
@@ -44,6 +51,8 @@ struct edumm_slab_ops {
 	void (*visit)(struct edumm_kmem_cache *s,
 		      void (*fn)(struct edumm_kmem_cache *s, struct edumm_slab *slab, void *data),
 		      void *data);
+	size_t (*alloc_bulk)(struct edumm_kmem_cache *s, unsigned int gfp, size_t nr, void **p);
+	void (*free_bulk)(struct edumm_kmem_cache *s, size_t nr, void **p);
 };
 
 extern const struct edumm_slab_ops edumm_slub_ops;
@@ -67,6 +76,10 @@ struct edumm_kmem_cache *edumm_slab_create_kmalloc(struct edumm_pool *pool, cons
 						   unsigned int size, unsigned int flags,
 						   int design, int *err);
 struct edumm_slab *edumm_virt_to_slab(struct edumm_pool *pool, const void *p);
+struct edumm_slab *edumm_slab_check_obj(struct edumm_kmem_cache *s, const void *obj,
+					bool report);
+int edumm_kmem_cache_free_checked(struct edumm_kmem_cache *s, struct edumm_slab *slab, void *obj,
+				  unsigned long caller);
 int edumm_slab_node_index(struct edumm_pool *pool, struct edumm_slab *slab);
 __printf(3, 4) void edumm_slab_violation(unsigned long *nr, struct edumm_out *out,
 					 const char *fmt, ...);
@@ -78,6 +91,21 @@ void edumm_slab_visit(struct edumm_kmem_cache *s,
 static inline struct edumm_slab_state *edumm_slab_state(struct edumm_kmem_cache *s)
 {
 	return s->pool->slab;
+}
+
+/*
+ * Bump a counter of CPU @cpu, which the caller has pinned (edumm_cpu_get(),
+ * usually with that CPU's lock of @s held): a plain add, as the kernel's
+ * __this_cpu_add() under its local_lock, without edumm_slab_count()'s
+ * call and its own edumm_cpu_get()/put().  Only CPU @cpu writes its
+ * counters, so the pin is all the add needs.
+ */
+static inline void edumm_slab_count_cpu(struct edumm_kmem_cache *s, unsigned int cpu,
+					enum edumm_slab_stat_item item, unsigned long delta)
+{
+	unsigned long *v = &s->stats[cpu].v[item];
+
+	WRITE_ONCE(*v, *v + delta);
 }
 
 static inline bool edumm_slab_debug(const struct edumm_kmem_cache *s)

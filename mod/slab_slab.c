@@ -473,20 +473,21 @@ static void *edumm_slab_alloc(struct edumm_kmem_cache *s, unsigned int gfp)
 	bool slow = false;
 
 	for (;;) {
-		struct edumm_array_cache *ac = &s->ac[edumm_cpu_get()];
+		unsigned int cpu = edumm_cpu_get();
+		struct edumm_array_cache *ac = &s->ac[cpu];
 		void *obj = NULL;
 
 		edumm_lock(&ac->lock);
 		if (likely(ac->avail)) {
 			ac->touched = 1;
 			obj = ac->entry[--ac->avail];
+			edumm_slab_count_cpu(s, cpu, EDUMM_SLAB_ALLOC_FASTPATH, 1);
 			edumm_unlock(&ac->lock);
 			edumm_cpu_put();
-			edumm_slab_count(s, EDUMM_SLAB_ALLOC_FASTPATH, 1);
 			return obj;
 		}
 		if (!slow)
-			edumm_slab_count(s, EDUMM_SLAB_ALLOC_SLOWPATH, 1);
+			edumm_slab_count_cpu(s, cpu, EDUMM_SLAB_ALLOC_SLOWPATH, 1);
 		slow = true;
 		edumm_slab_refill(s, ac);
 		if (ac->avail) {
@@ -501,6 +502,66 @@ static void *edumm_slab_alloc(struct edumm_kmem_cache *s, unsigned int gfp)
 		if (!edumm_slab_grow(s, gfp))
 			return NULL;
 	}
+}
+
+/*
+ * kmem_cache_alloc_bulk() of 6.1's mm/slab.c: the whole batch under one
+ * hold of the array_cache's lock (the kernel: one local_irq_disable()),
+ * popping the array, refilling it under the same hold when it runs dry,
+ * and dropping the lock only to grow.  Per object, the counters say what
+ * a single allocation would: the first object after an empty array is a
+ * slow-path one, the others fast; each is added once per call.
+ */
+static size_t edumm_slab_alloc_bulk(struct edumm_kmem_cache *s, unsigned int gfp, size_t nr,
+				    void **p)
+{
+	unsigned int cpu = edumm_cpu_get();
+	struct edumm_array_cache *ac = &s->ac[cpu];
+	unsigned long fast = 0, slow = 0;
+	bool pending = false;	/* p[i] is counted as a slow-path object */
+	size_t i = 0;
+
+	edumm_lock(&ac->lock);
+	while (i < nr) {
+		if (likely(ac->avail)) {
+			unsigned int take = min_t(size_t, ac->avail, nr - i);
+
+			ac->touched = 1;
+			if (pending) {
+				pending = false;
+				p[i++] = ac->entry[--ac->avail];
+				continue;
+			}
+			fast += take;
+			while (take--)
+				p[i++] = ac->entry[--ac->avail];
+			continue;
+		}
+		if (!pending) {
+			slow++;
+			pending = true;
+		}
+		edumm_slab_refill(s, ac);
+		if (ac->avail)
+			continue;
+		edumm_slab_count_cpu(s, cpu, EDUMM_SLAB_ALLOC_FASTPATH, fast);
+		edumm_slab_count_cpu(s, cpu, EDUMM_SLAB_ALLOC_SLOWPATH, slow);
+		fast = 0;
+		slow = 0;
+		edumm_unlock(&ac->lock);
+		edumm_cpu_put();
+		/* direct_grow, with no lock held */
+		if (!edumm_slab_grow(s, gfp))
+			return i;
+		cpu = edumm_cpu_get();
+		ac = &s->ac[cpu];
+		edumm_lock(&ac->lock);
+	}
+	edumm_slab_count_cpu(s, cpu, EDUMM_SLAB_ALLOC_FASTPATH, fast);
+	edumm_slab_count_cpu(s, cpu, EDUMM_SLAB_ALLOC_SLOWPATH, slow);
+	edumm_unlock(&ac->lock);
+	edumm_cpu_put();
+	return nr;
 }
 
 /* Release slabs beyond free_limit; n->list_lock held. */
@@ -593,7 +654,8 @@ free_done:
 
 static int edumm_slab_free(struct edumm_kmem_cache *s, struct edumm_slab *slab, void *obj)
 {
-	struct edumm_array_cache *ac = &s->ac[edumm_cpu_get()];
+	unsigned int cpu = edumm_cpu_get();
+	struct edumm_array_cache *ac = &s->ac[cpu];
 	struct list_head discard;
 
 	/* slab_common.c checked the object: its slab is one of ours */
@@ -601,9 +663,9 @@ static int edumm_slab_free(struct edumm_kmem_cache *s, struct edumm_slab *slab, 
 	INIT_LIST_HEAD(&discard);
 	edumm_lock(&ac->lock);
 	if (likely(ac->avail < ac->limit)) {
-		edumm_slab_count(s, EDUMM_SLAB_FREE_FASTPATH, 1);
+		edumm_slab_count_cpu(s, cpu, EDUMM_SLAB_FREE_FASTPATH, 1);
 	} else {
-		edumm_slab_count(s, EDUMM_SLAB_FREE_SLOWPATH, 1);
+		edumm_slab_count_cpu(s, cpu, EDUMM_SLAB_FREE_SLOWPATH, 1);
 		edumm_cache_flusharray(s, ac, &discard);
 	}
 	ac->entry[ac->avail++] = obj;
@@ -613,7 +675,56 @@ static int edumm_slab_free(struct edumm_kmem_cache *s, struct edumm_slab *slab, 
 	return 0;
 }
 
-/* drain_array_locked(): give back @tofree objects (all: ac->avail). */
+/*
+ * kmem_cache_free_bulk() of 6.1's mm/slab.c: every object pushed onto the
+ * array_cache under one hold of its lock, flushing a batch when it is
+ * full, as __cache_free() per object.  Each object is checked as a single
+ * free checks it; one that is refused is reported and skipped.
+ */
+static void edumm_slab_free_bulk(struct edumm_kmem_cache *s, size_t nr, void **p)
+{
+	unsigned int cpu = edumm_cpu_get();
+	struct edumm_array_cache *ac = &s->ac[cpu];
+	unsigned long fast = 0, slow = 0;
+	struct edumm_slab *last = NULL;
+	uintptr_t start = 0, end = 0;
+	struct list_head discard;
+	size_t i;
+
+	INIT_LIST_HEAD(&discard);
+	edumm_lock(&ac->lock);
+	for (i = 0; i < nr; i++) {
+		uintptr_t a = (uintptr_t)p[i];
+
+		if (!p[i])
+			continue;
+		if (last && a >= start && a < end) {
+			/* in the pages of the slab of the object before: only the slot check */
+			if (edumm_slab_obj_index(s, last, p[i]) < 0 &&
+			    !edumm_slab_check_obj(s, p[i], true))
+				continue;
+		} else {
+			last = edumm_slab_check_obj(s, p[i], true);
+			if (!last)
+				continue;
+			start = (uintptr_t)last->addr;
+			end = start + (EDUMM_PAGE_SIZE << last->order);
+		}
+		if (likely(ac->avail < ac->limit)) {
+			fast++;
+		} else {
+			slow++;
+			edumm_cache_flusharray(s, ac, &discard);
+		}
+		ac->entry[ac->avail++] = p[i];
+	}
+	edumm_slab_count_cpu(s, cpu, EDUMM_SLAB_FREE_FASTPATH, fast);
+	edumm_slab_count_cpu(s, cpu, EDUMM_SLAB_FREE_SLOWPATH, slow);
+	edumm_unlock(&ac->lock);
+	edumm_cpu_put();
+	edumm_slab_discard_list(s, &discard);
+}
+
 static void edumm_drain_array(struct edumm_kmem_cache *s, struct edumm_array_cache *ac,
 			      unsigned int tofree, struct list_head *discard)
 {
@@ -1018,4 +1129,6 @@ const struct edumm_slab_ops edumm_slab_ops = {
 	.info		= edumm_slab_info,
 	.walk		= edumm_slab_walk,
 	.visit		= edumm_slab_visit_slabs,
+	.alloc_bulk	= edumm_slab_alloc_bulk,
+	.free_bulk	= edumm_slab_free_bulk,
 };

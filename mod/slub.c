@@ -27,6 +27,10 @@
  *   uncontended except when shrink/destroy flush a remote CPU, and it is
  *   what lets the userspace shim run the same code with threads as CPUs.
  *   c->tid is still bumped by every fast-path operation (debugfs shows it).
+ *   The bulk calls hold c->lock for a whole batch (kmem_cache_alloc_bulk()
+ *   holds its local_lock the same way) and bump c->tid once per batch.
+ *   How the lock could go is in Documentation/benchmarks.rst ("How the
+ *   per-CPU lock could go").
  *
  *   n->list_lock guards n->partial, n->full, the counters of the node, and
  *   the freelist/inuse/frozen/quarantined of every slab of the node that no
@@ -459,7 +463,11 @@ static struct edumm_slab *edumm_slub_new_slab(struct edumm_kmem_cache *s, unsign
 	return slab;
 }
 
-static void *edumm_slub_alloc(struct edumm_kmem_cache *s, unsigned int gfp)
+/*
+ * new_slab() and its installation as the CPU's slab: no lock held while
+ * the buddy and metadata are asked.  Returns the slab's first object.
+ */
+static void *edumm_slub_alloc_new_slab(struct edumm_kmem_cache *s, unsigned int gfp)
 {
 	struct edumm_slub_cpu *c;
 	struct edumm_slab *slab;
@@ -467,26 +475,6 @@ static void *edumm_slub_alloc(struct edumm_kmem_cache *s, unsigned int gfp)
 	void *obj;
 
 	INIT_LIST_HEAD(&discard);
-	c = &s->cpu[edumm_cpu_get()];
-	edumm_lock(&c->lock);
-	obj = c->freelist;
-	if (likely(obj)) {
-		/* the fast path: pop the CPU's chain */
-		c->freelist = edumm_get_freepointer(s, obj);
-		c->tid++;
-		edumm_unlock(&c->lock);
-		edumm_cpu_put();
-		edumm_slab_count(s, EDUMM_SLAB_ALLOC_FASTPATH, 1);
-		return obj;
-	}
-	edumm_slab_count(s, EDUMM_SLAB_ALLOC_SLOWPATH, 1);
-	obj = edumm_slub_slow_locked(s, c);
-	edumm_unlock(&c->lock);
-	edumm_cpu_put();
-	if (obj)
-		return obj;
-
-	/* new_slab: no lock held while the buddy and metadata are asked */
 	slab = edumm_slub_new_slab(s, gfp);
 	if (!slab)
 		return NULL;
@@ -515,43 +503,124 @@ static void *edumm_slub_alloc(struct edumm_kmem_cache *s, unsigned int gfp)
 	return obj;
 }
 
-static int edumm_slub_free(struct edumm_kmem_cache *s, struct edumm_slab *slab, void *obj)
+static void *edumm_slub_alloc(struct edumm_kmem_cache *s, unsigned int gfp)
+{
+	unsigned int cpu = edumm_cpu_get();
+	struct edumm_slub_cpu *c = &s->cpu[cpu];
+	void *obj;
+
+	edumm_lock(&c->lock);
+	obj = c->freelist;
+	if (likely(obj)) {
+		/* the fast path: pop the CPU's chain */
+		c->freelist = edumm_get_freepointer(s, obj);
+		c->tid++;
+		edumm_slab_count_cpu(s, cpu, EDUMM_SLAB_ALLOC_FASTPATH, 1);
+		edumm_unlock(&c->lock);
+		edumm_cpu_put();
+		return obj;
+	}
+	edumm_slab_count_cpu(s, cpu, EDUMM_SLAB_ALLOC_SLOWPATH, 1);
+	obj = edumm_slub_slow_locked(s, c);
+	edumm_unlock(&c->lock);
+	edumm_cpu_put();
+	if (obj)
+		return obj;
+	return edumm_slub_alloc_new_slab(s, gfp);
+}
+
+/*
+ * kmem_cache_alloc_bulk() of 6.1: the CPU's chain is popped under one
+ * hold of c->lock for the whole batch; when it runs dry, the slow path
+ * (remote frees, partial lists) runs under the same hold, and only a new
+ * slab drops the lock.  The fast pops are counted once per call.
+ */
+static size_t edumm_slub_alloc_bulk(struct edumm_kmem_cache *s, unsigned int gfp, size_t nr,
+				    void **p)
+{
+	unsigned int cpu = edumm_cpu_get();
+	struct edumm_slub_cpu *c = &s->cpu[cpu];
+	unsigned long fast = 0;
+	size_t i;
+
+	edumm_lock(&c->lock);
+	for (i = 0; i < nr; i++) {
+		void *obj = c->freelist;
+
+		if (likely(obj)) {
+			c->freelist = edumm_get_freepointer(s, obj);
+			p[i] = obj;
+			fast++;
+			continue;
+		}
+		edumm_slab_count_cpu(s, cpu, EDUMM_SLAB_ALLOC_SLOWPATH, 1);
+		obj = edumm_slub_slow_locked(s, c);
+		if (!obj) {
+			/* the tid of the pops so far, before the lock is dropped */
+			c->tid++;
+			edumm_slab_count_cpu(s, cpu, EDUMM_SLAB_ALLOC_FASTPATH, fast);
+			fast = 0;
+			edumm_unlock(&c->lock);
+			edumm_cpu_put();
+			obj = edumm_slub_alloc_new_slab(s, gfp);
+			if (!obj)
+				return i;
+			cpu = edumm_cpu_get();
+			c = &s->cpu[cpu];
+			edumm_lock(&c->lock);
+		}
+		p[i] = obj;
+	}
+	c->tid++;
+	edumm_slab_count_cpu(s, cpu, EDUMM_SLAB_ALLOC_FASTPATH, fast);
+	edumm_unlock(&c->lock);
+	edumm_cpu_put();
+	return nr;
+}
+
+/*
+ * do_slab_free() of a chain of @cnt objects of @slab, @head first, linked
+ * by their free pointers, @tail's to be set here.  Returns 0, or -EINVAL
+ * with nothing freed when @tail is the head of the chain it would join
+ * (the naive double free, set_freepointer()'s check); the caller reports.
+ */
+static int edumm_slub_free_chain(struct edumm_kmem_cache *s, struct edumm_slab *slab,
+				 void *head, void *tail, unsigned int cnt)
 {
 	struct edumm_kmem_cache_node *n = &s->node[slab->node];
-	struct edumm_slub_cpu *c;
+	unsigned int cpu = edumm_cpu_get();
+	struct edumm_slub_cpu *c = &s->cpu[cpu];
 	struct list_head discard;
 	void *prior;
 
-	INIT_LIST_HEAD(&discard);
-	c = &s->cpu[edumm_cpu_get()];
 	edumm_lock(&c->lock);
 	if (likely(slab == c->slab)) {
-		/* naive detection of double free, as set_freepointer() */
-		if (unlikely(obj == c->freelist))
+		if (unlikely(tail == c->freelist))
 			goto double_free;
 		/* the fast path: push onto the CPU's chain */
-		edumm_set_freepointer(s, obj, c->freelist);
-		c->freelist = obj;
+		edumm_set_freepointer(s, tail, c->freelist);
+		c->freelist = head;
 		c->tid++;
+		edumm_slab_count_cpu(s, cpu, EDUMM_SLAB_FREE_FASTPATH, cnt);
 		edumm_unlock(&c->lock);
 		edumm_cpu_put();
-		edumm_slab_count(s, EDUMM_SLAB_FREE_FASTPATH, 1);
 		return 0;
 	}
-	edumm_slab_count(s, EDUMM_SLAB_FREE_SLOWPATH, 1);
+	edumm_slab_count_cpu(s, cpu, EDUMM_SLAB_FREE_SLOWPATH, cnt);
+	INIT_LIST_HEAD(&discard);
 
 	/* __slab_free() */
 	edumm_lock(&n->list_lock);
 	prior = slab->freelist;
-	if (unlikely(obj == prior)) {
+	if (unlikely(tail == prior)) {
 		edumm_unlock(&n->list_lock);
 		goto double_free;
 	}
-	edumm_set_freepointer(s, obj, prior);
-	slab->freelist = obj;
-	slab->inuse--;
+	edumm_set_freepointer(s, tail, prior);
+	slab->freelist = head;
+	slab->inuse -= cnt;
 	if (slab->frozen) {
-		/* a CPU owns it: it will find the object on slab->freelist */
+		/* a CPU owns it: it will find the objects on slab->freelist */
 		edumm_unlock(&n->list_lock);
 		goto out;
 	}
@@ -589,8 +658,94 @@ out:
 double_free:
 	edumm_unlock(&c->lock);
 	edumm_cpu_put();
+	return -EINVAL;
+}
+
+static int edumm_slub_free(struct edumm_kmem_cache *s, struct edumm_slab *slab, void *obj)
+{
+	if (likely(!edumm_slub_free_chain(s, slab, obj, obj, 1)))
+		return 0;
 	edumm_slab_report(s, obj, "Object already free (freelist head)");
 	return -EINVAL;
+}
+
+#define EDUMM_BULK_LONGS	DIV_ROUND_UP(EDUMM_SLAB_BULK_MAX, BITS_PER_LONG)
+
+static inline bool edumm_bulk_test_and_set(unsigned long *done, size_t i)
+{
+	unsigned long bit = 1UL << (i % BITS_PER_LONG);
+	bool was = done[i / BITS_PER_LONG] & bit;
+
+	done[i / BITS_PER_LONG] |= bit;
+	return was;
+}
+
+/*
+ * kmem_cache_free_bulk() of 6.1: build_detached_freelist() takes the last
+ * object not yet freed, chains every other object of its slab found
+ * scanning back (giving up after 3 objects of other slabs in a row), and
+ * the chain is freed in one go.  @p is not changed: a bitmap marks the
+ * objects taken.  Every object is checked as a single free checks it.
+ */
+static void edumm_slub_free_bulk(struct edumm_kmem_cache *s, size_t nr, void **p)
+{
+	unsigned long done[EDUMM_BULK_LONGS];
+	size_t i = nr;
+
+	memset(done, 0, DIV_ROUND_UP(nr, BITS_PER_LONG) * sizeof(long));
+	while (i-- > 0) {
+		unsigned int cnt = 1, lookahead = 3;
+		uintptr_t start, end;
+		struct edumm_slab *slab;
+		void *head, *tail, *obj;
+		size_t j;
+
+		if (!p[i] || edumm_bulk_test_and_set(done, i))
+			continue;
+		slab = edumm_slab_check_obj(s, p[i], true);
+		if (!slab)
+			continue;
+		head = p[i];
+		tail = head;
+		/* the slab's pages are its own: in range means in this slab */
+		start = (uintptr_t)slab->addr;
+		end = start + (EDUMM_PAGE_SIZE << slab->order);
+		for (j = i; j-- > 0;) {
+			obj = p[j];
+			if (!obj || (done[j / BITS_PER_LONG] & (1UL << (j % BITS_PER_LONG))))
+				continue;
+			if ((uintptr_t)obj < start || (uintptr_t)obj >= end) {
+				if (!--lookahead)
+					break;
+				continue;
+			}
+			lookahead = 3;
+			edumm_bulk_test_and_set(done, j);
+			if (edumm_slab_obj_index(s, slab, obj) < 0) {
+				/* misaligned: refused with the single free's report */
+				edumm_slab_check_obj(s, obj, true);
+				continue;
+			}
+			if (unlikely(obj == head)) {
+				edumm_slab_report(s, obj, "Object already free (freelist head)");
+				continue;
+			}
+			edumm_set_freepointer(s, obj, head);
+			head = obj;
+			cnt++;
+		}
+		if (likely(!edumm_slub_free_chain(s, slab, head, tail, cnt)))
+			continue;
+		/*
+		 * The tail meets a double free: one by one, the tail first
+		 * (refused and reported), then the rest of the chain.
+		 */
+		edumm_slub_free(s, slab, tail);
+		for (obj = head; --cnt; obj = head) {
+			head = edumm_get_freepointer(s, obj);
+			edumm_slub_free(s, slab, obj);
+		}
+	}
 }
 
 /* flush_cpu_slab() for any CPU: its lock makes a remote flush safe. */
@@ -896,4 +1051,6 @@ const struct edumm_slab_ops edumm_slub_ops = {
 	.info		= edumm_slub_info,
 	.walk		= edumm_slub_walk,
 	.visit		= edumm_slub_visit,
+	.alloc_bulk	= edumm_slub_alloc_bulk,
+	.free_bulk	= edumm_slub_free_bulk,
 };

@@ -192,9 +192,18 @@ static inline void *edumm_pfn_to_virt(unsigned long pfn)
 
 static inline unsigned long edumm_virt_to_pfn(const void *p)
 {
-	if (!virt_addr_valid(p))
+	unsigned long x = (unsigned long)p;
+
+	/*
+	 * The direct map of lowmem, [PAGE_OFFSET, high_memory): the range
+	 * test of virt_addr_valid() without its pfn_valid() (an out-of-line
+	 * call and a mem_section walk on every kfree()).  The caller checks
+	 * the pfn against the pool, whose pfns are all valid, and no struct
+	 * page is touched here.
+	 */
+	if (x < PAGE_OFFSET || x >= (unsigned long)high_memory)
 		return ULONG_MAX;
-	return PHYS_PFN(__pa(p));
+	return PHYS_PFN(__pa(x));
 }
 
 static inline int edumm_current_pid(void)

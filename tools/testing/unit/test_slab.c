@@ -887,6 +887,279 @@ TEST(slab_bulk_all_or_nothing)
 	slab_fini(pool);
 }
 
+/* Allocations and frees the counters saw (SLUB and SLAB count every object). */
+static void bulk_counted(struct edumm_kmem_cache *s, unsigned long *allocs, unsigned long *frees)
+{
+	struct edumm_cache_info info;
+
+	edumm_kmem_cache_info(s, &info);
+	*allocs = info.stat[EDUMM_SLAB_ALLOC_FASTPATH] + info.stat[EDUMM_SLAB_ALLOC_SLOWPATH];
+	*frees = info.stat[EDUMM_SLAB_FREE_FASTPATH] + info.stat[EDUMM_SLAB_FREE_SLOWPATH];
+}
+
+static int cmp_ptr(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(void * const *)a, y = (uintptr_t)*(void * const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+#define BULK_HELD	2048
+
+/*
+ * The model: the objects a test holds.  After every step: every one is
+ * distinct, still holds its tag, is owned by its cache, the counters add
+ * up (SLUB, SLAB), and the cache validates.
+ */
+struct bulk_model {
+	struct edumm_kmem_cache *s;
+	void *held[BULK_HELD];
+	unsigned long tag[BULK_HELD];
+	unsigned int nr;
+	unsigned long allocs, frees, serial;
+};
+
+static void bulk_model_check(struct bulk_model *m, unsigned int size)
+{
+	void **sorted = ut_tmp_alloc(BULK_HELD * sizeof(void *));
+	unsigned long allocs, frees;
+	unsigned int i;
+
+	for (i = 0; i < m->nr; i++) {
+		ASSERT_TRUE(edumm_kmem_cache_owns(m->s, m->held[i]));
+		ASSERT_TRUE(intact(m->held[i], size, m->tag[i]));
+	}
+	memcpy(sorted, m->held, m->nr * sizeof(void *));
+	qsort(sorted, m->nr, sizeof(void *), cmp_ptr);
+	for (i = 1; i < m->nr; i++)
+		ASSERT_TRUE(sorted[i - 1] != sorted[i]);
+	if (m->s->design != EDUMM_SLAB_DESIGN_SLOB) {
+		bulk_counted(m->s, &allocs, &frees);
+		ASSERT_EQ(allocs, m->allocs);
+		ASSERT_EQ(frees, m->frees);
+	}
+	ASSERT_EQ(edumm_kmem_cache_validate(m->s, &ut_diag_out), 0);
+}
+
+static void bulk_model_run(struct edumm_pool *pool, enum edumm_slab_design d, unsigned int flags,
+			   unsigned long seed)
+{
+	void **p = ut_tmp_alloc(EDUMM_SLAB_BULK_MAX * sizeof(void *));
+	struct bulk_model *m = ut_tmp_alloc(sizeof(*m));
+	unsigned int size = 24 + (unsigned int)(seed % 5) * 40, step, steps, i;
+	unsigned long base = pages_out(pool);
+	u64 rng = ut_seed_state(seed);
+	int err;
+
+	memset(m, 0, sizeof(*m));
+	m->s = edumm_kmem_cache_create(pool, ut_tmp_printf("bm%u_%x_%lu", d, flags, seed), size,
+				       0, flags, NULL, d, &err);
+	ASSERT_NOT_NULL(m->s);
+	steps = ut.steps ? (unsigned int)ut.steps / 20 + 1 : 300;
+	for (step = 0; step < steps; step++) {
+		unsigned int r = ut_rand_below(&rng, 100), n;
+
+		ut_set_cpu(ut_rand_below(&rng, 2));
+		if (r < 45 && m->nr < BULK_HELD) {
+			n = 1 + ut_rand_below(&rng, min(300U, BULK_HELD - m->nr));
+			ASSERT_EQ(edumm_kmem_cache_alloc_bulk(m->s, r & 1 ? EDUMM_GFP_ZERO : 0, n, p,
+							      1), n);
+			for (i = 0; i < n; i++) {
+				if (r & 1)
+					ASSERT_NULL(memchr_inv(p[i], 0, size));
+				m->tag[m->nr] = ++m->serial;
+				fill(p[i], size, m->serial);
+				m->held[m->nr++] = p[i];
+			}
+			m->allocs += n;
+		} else if (r < 90 && m->nr) {
+			unsigned int k = 0;
+
+			/* a random subset, in random order, with NULL holes */
+			n = 1 + ut_rand_below(&rng, min(400U, m->nr));
+			for (i = 0; i < n; i++) {
+				unsigned int j = ut_rand_below(&rng, m->nr);
+
+				p[k++] = m->held[j];
+				m->held[j] = m->held[--m->nr];
+				m->tag[j] = m->tag[m->nr];
+				if (k < EDUMM_SLAB_BULK_MAX && !ut_rand_below(&rng, 16))
+					p[k++] = NULL;
+			}
+			/* half of the time in allocation order (one slab's run) */
+			if (r & 1)
+				qsort(p, k, sizeof(void *), cmp_ptr);
+			edumm_kmem_cache_free_bulk(m->s, k, p, 1);
+			m->frees += n;
+		} else if (m->nr) {
+			/* single frees between bulk calls */
+			ASSERT_EQ(edumm_kmem_cache_free(m->s, m->held[--m->nr], 1), 0);
+			m->frees++;
+		}
+		bulk_model_check(m, size);
+		ASSERT_POOL_OK(pool);
+	}
+	edumm_kmem_cache_free_bulk(m->s, m->nr, m->held, 1);
+	m->frees += m->nr;
+	m->nr = 0;
+	bulk_model_check(m, size);
+	edumm_kmem_cache_shrink(m->s);
+	ASSERT_EQ(pages_out(pool), base);
+	ASSERT_EQ(edumm_kmem_cache_destroy(m->s), 0);
+}
+
+/* Bulk calls of every design, debug or not, against the model, two CPUs. */
+TEST(slab_bulk_model)
+{
+	struct edumm_pool *pool = slab_pool(2, EDUMM_SLAB_DESIGN_SLUB);
+	unsigned long seed = ut.seed ? ut.seed : 1;
+	unsigned int d;
+
+	pool->slab->nomerge = true;
+	for (d = 0; d < ARRAY_SIZE(designs); d++) {
+		bulk_model_run(pool, designs[d], 0, seed + d);
+		if (designs[d] != EDUMM_SLAB_DESIGN_SLOB)
+			bulk_model_run(pool, designs[d], EDUMM_SLAB_DEBUG_FLAGS, seed + 7 + d);
+	}
+	ut_set_cpu(0);
+	slab_fini(pool);
+}
+
+/*
+ * A bulk allocation that fails half-way (the per-CPU objects are taken,
+ * the new slab fails) gives every object back: nothing leaks, the failure
+ * is counted once, the cache validates and the next call succeeds.
+ */
+TEST(slab_bulk_fails_half_way)
+{
+	struct edumm_pool *pool = slab_pool(1, EDUMM_SLAB_DESIGN_SLUB);
+	void **p = ut_tmp_alloc(EDUMM_SLAB_BULK_MAX * sizeof(void *));
+	unsigned int d, k;
+
+	pool->slab->nomerge = true;
+	for (d = 0; d < 2 * ARRAY_SIZE(designs); d++) {
+		unsigned int flags = d >= ARRAY_SIZE(designs) ? EDUMM_SLAB_DEBUG_FLAGS : 0;
+		enum edumm_slab_design design = designs[d % ARRAY_SIZE(designs)];
+		struct edumm_cache_info info, after;
+		struct edumm_kmem_cache *s;
+		unsigned long allocs, frees, pages;
+		void *one;
+		int err;
+
+		if (flags && design == EDUMM_SLAB_DESIGN_SLOB)
+			continue;
+		s = edumm_kmem_cache_create(pool, ut_tmp_printf("half%u", d), 64, 0, flags, NULL,
+					    design, &err);
+		ASSERT_NOT_NULL(s);
+		/* one object: its slab's others wait on the CPU (or the node) */
+		one = edumm_kmem_cache_alloc(s, 0, 1);
+		ASSERT_NOT_NULL(one);
+		edumm_kmem_cache_info(s, &info);
+		pages = pages_out(pool);
+		ASSERT_EQ(edumm_fault_attr_parse(&pool->fail, "1,100,0,-1"), 0);
+		ASSERT_EQ(edumm_kmem_cache_alloc_bulk(s, 0, 500, p, 1), 0);
+		ASSERT_EQ(edumm_fault_attr_parse(&pool->fail, "1,0,0,0"), 0);
+		ASSERT_EQ(pages_out(pool), pages);
+		edumm_kmem_cache_info(s, &after);
+		ASSERT_EQ(after.stat[EDUMM_SLAB_ALLOC_FAIL], info.stat[EDUMM_SLAB_ALLOC_FAIL] + 1);
+		if (design != EDUMM_SLAB_DESIGN_SLOB) {
+			/*
+			 * The objects taken before the failure were freed
+			 * again; the failed one is a slow-path attempt, as
+			 * in a single allocation that fails.
+			 */
+			bulk_counted(s, &allocs, &frees);
+			ut_diag("%s%s: %lu taken before the failure", edumm_slab_design_names[design],
+				flags ? " debug" : "", allocs - 2);
+			ASSERT_GT(allocs, 2);
+			ASSERT_EQ(allocs - frees, 2);
+		}
+		ASSERT_TRUE(edumm_kmem_cache_owns(s, one));
+		ASSERT_EQ(edumm_kmem_cache_validate(s, &ut_diag_out), 0);
+		ASSERT_POOL_OK(pool);
+		ASSERT_EQ(edumm_kmem_cache_alloc_bulk(s, 0, 500, p, 1), 500);
+		for (k = 0; k < 500; k++)
+			ASSERT_TRUE(p[k] != one);
+		edumm_kmem_cache_free_bulk(s, 500, p, 1);
+		ASSERT_EQ(edumm_kmem_cache_free(s, one, 1), 0);
+		ASSERT_EQ(edumm_kmem_cache_destroy(s), 0);
+	}
+	slab_fini(pool);
+}
+
+/*
+ * A bulk free checks every object as a single free does: a foreign
+ * pointer, a misaligned one, an object of another cache and a naive
+ * double free (twice in a row in the array, or the head of the chain it
+ * joins) are each reported and skipped; the rest is freed.
+ */
+TEST(slab_bulk_free_refuses)
+{
+	struct edumm_pool *pool = slab_pool(1, EDUMM_SLAB_DESIGN_SLUB);
+	void **p = ut_tmp_alloc(16 * sizeof(void *));
+	static u8 stack_junk[64];
+	unsigned int d;
+
+	ut.allow_reports = true;
+	pool->slab->nomerge = true;
+	for (d = 0; d < 2; d++) {
+		struct edumm_kmem_cache *s, *other;
+		unsigned long reports, allocs, frees;
+		void *a, *b, *c, *x;
+		int err;
+
+		s = edumm_kmem_cache_create(pool, ut_tmp_printf("ref%u", d), 64, 0, 0, NULL,
+					    designs[d], &err);
+		other = edumm_kmem_cache_create(pool, ut_tmp_printf("oth%u", d), 64, 0, 0, NULL,
+						designs[d], &err);
+		ASSERT_NOT_NULL(s);
+		ASSERT_NOT_NULL(other);
+		a = edumm_kmem_cache_alloc(s, 0, 1);
+		b = edumm_kmem_cache_alloc(s, 0, 1);
+		c = edumm_kmem_cache_alloc(s, 0, 1);
+		x = edumm_kmem_cache_alloc(other, 0, 1);
+		ASSERT_TRUE(a && b && c && x);
+		reports = edumm_shim_reports;
+		p[0] = stack_junk;
+		p[1] = a;
+		p[2] = (char *)b + 8;
+		p[3] = x;
+		p[4] = NULL;
+		p[5] = b;
+		edumm_kmem_cache_free_bulk(s, 6, p, 1);
+		ASSERT_EQ(edumm_shim_reports, reports + 3);
+		ASSERT_FALSE(edumm_kmem_cache_owns(other, a));
+		ASSERT_EQ(edumm_kmem_cache_validate(s, &ut_diag_out), 0);
+		bulk_counted(s, &allocs, &frees);
+		ASSERT_EQ(allocs, 3);
+		ASSERT_EQ(frees, 2);
+		if (designs[d] == EDUMM_SLAB_DESIGN_SLUB) {
+			/* c twice in a row: the second is the chain's head */
+			p[0] = c;
+			p[1] = c;
+			edumm_kmem_cache_free_bulk(s, 2, p, 1);
+			ASSERT_EQ(edumm_shim_reports, reports + 4);
+			/* c is now the CPU chain's head: a chain ending in c */
+			a = edumm_kmem_cache_alloc(s, 0, 1);
+			b = edumm_kmem_cache_alloc(s, 0, 1);
+			ASSERT_EQ(edumm_kmem_cache_free(s, b, 1), 0);
+			p[0] = a;
+			p[1] = b;
+			edumm_kmem_cache_free_bulk(s, 2, p, 1);
+			ASSERT_EQ(edumm_shim_reports, reports + 5);
+			bulk_counted(s, &allocs, &frees);
+			ASSERT_EQ(allocs, frees);
+			ASSERT_EQ(edumm_kmem_cache_validate(s, &ut_diag_out), 0);
+		} else {
+			ASSERT_EQ(edumm_kmem_cache_free(s, c, 1), 0);
+		}
+		ASSERT_EQ(edumm_kmem_cache_free(other, x, 1), 0);
+		ASSERT_EQ(edumm_kmem_cache_destroy(s), 0);
+		ASSERT_EQ(edumm_kmem_cache_destroy(other), 0);
+	}
+	slab_fini(pool);
+}
+
 TEST(slab_typesafe_by_rcu)
 {
 	struct edumm_pool *pool = slab_pool(1, EDUMM_SLAB_DESIGN_SLUB);
@@ -1203,6 +1476,40 @@ static void *slab_worker_fn(void *arg)
 			if (!slab_worker_free(w->held[j]))
 				w->bad++;
 			w->held[j] = w->held[--w->nr];
+		} else if (r < 85) {
+			/* a bulk allocation, every object tagged and kept */
+			unsigned int k = ut_rand_below(&rng, 6), n = 1 + ut_rand_below(&rng, 16), j;
+			void *p[16];
+
+			if (k == 3 || w->nr + n > ARRAY_SIZE(w->held))
+				continue;
+			if (edumm_kmem_cache_alloc_bulk(ssh.c[k], 0, n, p, 1) != (int)n) {
+				w->fails++;
+				continue;
+			}
+			for (j = 0; j < n; j++) {
+				struct slab_obj_hdr *h = p[j];
+
+				h->tag = ((unsigned long)k << 56) | i;
+				h->tag2 = ~h->tag;
+				w->held[w->nr++] = p[j];
+			}
+		} else if (r < 90 && w->nr) {
+			/* a bulk free of the held objects of one cache */
+			struct slab_obj_hdr *h = w->held[w->nr - 1];
+			unsigned int k = h->tag >> 56, n = 0, j;
+			void *p[16];
+
+			if (k == 3)
+				continue;
+			for (j = w->nr; j-- > 0 && n < ARRAY_SIZE(p);) {
+				h = w->held[j];
+				if (h->tag >> 56 != k || h->tag2 != ~h->tag)
+					continue;
+				p[n++] = w->held[j];
+				w->held[j] = w->held[--w->nr];
+			}
+			edumm_kmem_cache_free_bulk(ssh.c[k], n, p, 1);
 		} else if (w->nr) {
 			/* hand an object to the other CPU, maybe take one back */
 			void *p = w->held[--w->nr];
