@@ -657,6 +657,41 @@ nomem:
 	return NULL;
 }
 
+/*
+ * edumm_kmem_cache_create() and _create_unmerged(): check the arguments,
+ * then create (or, unless @unmerged, merge) under slab_mutex.
+ */
+static struct edumm_kmem_cache *edumm_create(struct edumm_pool *pool, const char *name,
+					     unsigned int size, unsigned int align,
+					     unsigned int flags, void (*ctor)(void *),
+					     enum edumm_slab_design design, bool unmerged,
+					     int *err)
+{
+	struct edumm_slab_state *st = pool->slab;
+	struct edumm_kmem_cache *s;
+	bool nomerge;
+	int dummy, ret;
+
+	if (!err)
+		err = &dummy;
+	if (!st) {
+		*err = -ENODEV;
+		return NULL;
+	}
+	ret = edumm_cache_args_ok(name, size, align, flags, design);
+	if (ret) {
+		*err = ret;
+		return NULL;
+	}
+	edumm_mutex_lock(&st->mutex);
+	nomerge = st->nomerge;
+	st->nomerge = nomerge || unmerged;
+	s = edumm_create_locked(pool, name, size, align, flags, ctor, design, err);
+	st->nomerge = nomerge;
+	edumm_mutex_unlock(&st->mutex);
+	return s;
+}
+
 /**
  * edumm_kmem_cache_create() - create a cache, as kmem_cache_create()
  * @pool: the pool (edumm_slab_init() done)
@@ -681,25 +716,7 @@ struct edumm_kmem_cache *edumm_kmem_cache_create(struct edumm_pool *pool, const 
 						 unsigned int flags, void (*ctor)(void *),
 						 enum edumm_slab_design design, int *err)
 {
-	struct edumm_slab_state *st = pool->slab;
-	struct edumm_kmem_cache *s;
-	int dummy, ret;
-
-	if (!err)
-		err = &dummy;
-	if (!st) {
-		*err = -ENODEV;
-		return NULL;
-	}
-	ret = edumm_cache_args_ok(name, size, align, flags, design);
-	if (ret) {
-		*err = ret;
-		return NULL;
-	}
-	edumm_mutex_lock(&st->mutex);
-	s = edumm_create_locked(pool, name, size, align, flags, ctor, design, err);
-	edumm_mutex_unlock(&st->mutex);
-	return s;
+	return edumm_create(pool, name, size, align, flags, ctor, design, false, err);
 }
 
 /**
@@ -728,29 +745,7 @@ struct edumm_kmem_cache *edumm_kmem_cache_create_unmerged(struct edumm_pool *poo
 							  void (*ctor)(void *),
 							  enum edumm_slab_design design, int *err)
 {
-	struct edumm_slab_state *st = pool->slab;
-	struct edumm_kmem_cache *s;
-	bool nomerge;
-	int dummy, ret;
-
-	if (!err)
-		err = &dummy;
-	if (!st) {
-		*err = -ENODEV;
-		return NULL;
-	}
-	ret = edumm_cache_args_ok(name, size, align, flags, design);
-	if (ret) {
-		*err = ret;
-		return NULL;
-	}
-	edumm_mutex_lock(&st->mutex);
-	nomerge = st->nomerge;
-	st->nomerge = true;
-	s = edumm_create_locked(pool, name, size, align, flags, ctor, design, err);
-	st->nomerge = nomerge;
-	edumm_mutex_unlock(&st->mutex);
-	return s;
+	return edumm_create(pool, name, size, align, flags, ctor, design, true, err);
 }
 
 /* Drop the last alias name of @s. */
